@@ -1,0 +1,2 @@
+/** The safety benchmark (DSR, over-refusal, judges) and the per-layer safety probe. */
+package org.tga4j.eval;

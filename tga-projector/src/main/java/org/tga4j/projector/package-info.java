@@ -1,0 +1,2 @@
+/** Projector training: the LLaVA baseline and TGA, stage 1 and stage 2. */
+package org.tga4j.projector;
