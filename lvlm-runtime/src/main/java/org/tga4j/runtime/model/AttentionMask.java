@@ -1,0 +1,42 @@
+package org.tga4j.runtime.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/** Additive attention masks: 0 where a query may attend, a large negative number where it may not. */
+public final class AttentionMask {
+    /** Large but finite, so a row with nothing to attend to (a padding query) softmaxes to uniform, not NaN. */
+    public static final float BLOCKED = -1e9f;
+
+    private AttentionMask() {}
+
+    /**
+     * Causal mask over a key sequence of length {@code S = keyValid[b].length} for the last {@code T} queries,
+     * blocking invalid (padding) keys: shape {@code [B, 1, T, S]}. Query {@code i} sits at key position
+     * {@code S - T + i}.
+     */
+    public static NDArray causal(NDManager m, boolean[][] keyValid, int queries) {
+        int batch = keyValid.length, keys = keyValid[0].length, offset = keys - queries;
+        float[] mask = new float[batch * queries * keys];
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < queries; i++) {
+                int row = (b * queries + i) * keys;
+                for (int j = 0; j < keys; j++) {
+                    if (j > offset + i || !keyValid[b][j]) mask[row + j] = BLOCKED;
+                }
+            }
+        }
+        return m.create(mask, new Shape(batch, 1, queries, keys));
+    }
+
+    /** Non-causal mask blocking only invalid keys: shape {@code [B, 1, 1, S]}. */
+    public static NDArray padding(NDManager m, boolean[][] keyValid) {
+        int batch = keyValid.length, keys = keyValid[0].length;
+        float[] mask = new float[batch * keys];
+        for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < keys; j++) if (!keyValid[b][j]) mask[b * keys + j] = BLOCKED;
+        }
+        return m.create(mask, new Shape(batch, 1, 1, keys));
+    }
+}

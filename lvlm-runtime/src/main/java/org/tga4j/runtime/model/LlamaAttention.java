@@ -1,0 +1,64 @@
+package org.tga4j.runtime.model;
+
+import ai.djl.ndarray.NDArray;
+import org.tga4j.runtime.config.TextConfig;
+
+/**
+ * Grouped-query self-attention with rotary positions (LLaMA / Mistral / Qwen2):
+ * {@code q = x Wq (+bq), k = x Wk (+bk), v = x Wv (+bv)}, rotate q and k, then each of the {@code kvHeads} key/value
+ * heads serves {@code heads / kvHeads} query heads, and {@code o = softmax(q k^T / sqrt(d) + mask) v Wo}.
+ */
+public final class LlamaAttention {
+    private final NDArray wq, wk, wv, wo, bq, bk, bv, bo;
+    private final int heads, kvHeads, headDim;
+    private final float scale;
+
+    public LlamaAttention(Parameters p, String prefix, TextConfig c) {
+        heads = c.numAttentionHeads();
+        kvHeads = c.numKeyValueHeads();
+        headDim = c.headDim();
+        long hidden = c.hiddenSize(), q = (long) heads * headDim, kv = (long) kvHeads * headDim;
+        wq = p.get(prefix + "q_proj.weight", q, hidden);
+        wk = p.get(prefix + "k_proj.weight", kv, hidden);
+        wv = p.get(prefix + "v_proj.weight", kv, hidden);
+        wo = p.get(prefix + "o_proj.weight", hidden, q);
+        bq = c.qkvBias() ? p.get(prefix + "q_proj.bias", q) : null;
+        bk = c.qkvBias() ? p.get(prefix + "k_proj.bias", kv) : null;
+        bv = c.qkvBias() ? p.get(prefix + "v_proj.bias", kv) : null;
+        bo = c.outputBias() ? p.get(prefix + "o_proj.bias", hidden) : null;
+        scale = (float) (1.0 / Math.sqrt(headDim));
+    }
+
+    /**
+     * @param x {@code [B, T, hidden]}
+     * @param rope the rotary embedding and this step's cos/sin tables
+     * @param mask additive mask {@code [B, 1, T, S]}
+     * @param cache the request's cache (null: no cache, S = T)
+     */
+    public NDArray forward(NDArray x, RotaryEmbedding rope, NDArray[] cosSin, NDArray mask, KvCache cache, int layer) {
+        long batch = x.getShape().get(0), time = x.getShape().get(1);
+        NDArray q = splitHeads(Ops.linear(x, wq, bq), heads);
+        NDArray k = splitHeads(Ops.linear(x, wk, bk), kvHeads);
+        NDArray v = splitHeads(Ops.linear(x, wv, bv), kvHeads);
+        q = rope.apply(q, cosSin);
+        k = rope.apply(k, cosSin);
+        if (cache != null) {
+            NDArray[] kv = cache.append(layer, k, v);
+            k = kv[0];
+            v = kv[1];
+        }
+        int groups = heads / kvHeads;
+        // [B, kvHeads, groups, T, d] against [B, kvHeads, 1, S, d]: broadcasting shares each kv head with its group.
+        NDArray grouped = q.reshape(batch, kvHeads, groups, time, headDim);
+        NDArray out = Ops.attention(grouped, k.expandDims(2), v.expandDims(2), mask.expandDims(1), scale);
+        NDArray merged = out.reshape(batch, heads, time, headDim).transpose(0, 2, 1, 3)
+                .reshape(batch, time, (long) heads * headDim);
+        return Ops.linear(merged, wo, bo);
+    }
+
+    /** {@code [B, T, n*d] -> [B, n, T, d]}. */
+    private NDArray splitHeads(NDArray x, int n) {
+        long batch = x.getShape().get(0), time = x.getShape().get(1);
+        return x.reshape(batch, time, n, headDim).transpose(0, 2, 1, 3);
+    }
+}

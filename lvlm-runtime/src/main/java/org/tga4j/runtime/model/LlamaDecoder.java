@@ -1,0 +1,107 @@
+package org.tga4j.runtime.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import org.tga4j.runtime.config.TextConfig;
+
+/**
+ * A LLaMA-family causal decoder (LLaMA, Mistral, Qwen2): token embeddings, {@code N} pre-norm blocks with rotary
+ * grouped-query attention and SwiGLU, a final RMSNorm, and the LM head (tied to the embeddings or not).
+ */
+public final class LlamaDecoder {
+    private final TextConfig config;
+    private final NDArray embedTokens, lmHead;
+    private final List<LlamaDecoderLayer> layers = new ArrayList<>();
+    private final RmsNorm finalNorm;
+    private final RotaryEmbedding rope;
+
+    /**
+     * @param prefix the decoder's tensor prefix, e.g. {@code model.} or {@code language_model.model.}
+     * @param lmHeadName the LM head tensor, e.g. {@code lm_head.weight} (unused when embeddings are tied)
+     */
+    public LlamaDecoder(Parameters p, TextConfig c, String prefix, String lmHeadName) {
+        this.config = c;
+        long vocab = c.vocabSize(), hidden = c.hiddenSize();
+        embedTokens = p.get(prefix + "embed_tokens.weight", vocab, hidden);
+        for (int i = 0; i < c.numHiddenLayers(); i++) {
+            layers.add(new LlamaDecoderLayer(p, prefix + "layers." + i + ".", c, i));
+        }
+        finalNorm = new RmsNorm(p, prefix + "norm.weight", c.hiddenSize(), c.rmsNormEps());
+        lmHead = c.tieWordEmbeddings() ? embedTokens : p.get(lmHeadName, vocab, hidden);
+        rope = new RotaryEmbedding(c.headDim(), c.ropeTheta());
+    }
+
+    public TextConfig config() {
+        return config;
+    }
+
+    /** Token embeddings for ids {@code [B, T]} (INT64): {@code [B, T, hidden]}. */
+    public NDArray embed(NDArray ids) {
+        Shape s = ids.getShape();
+        return embedTokens.get(ids.flatten()).reshape(s.get(0), s.get(1), config.hiddenSize());
+    }
+
+    /** The final norm followed by the LM head (the logit lens applies this to any layer's hidden state). */
+    public NDArray logits(NDArray hidden, boolean alreadyNormed) {
+        return Ops.linear(alreadyNormed ? hidden : finalNorm.forward(hidden), lmHead, null);
+    }
+
+    /**
+     * Runs the decoder over new positions.
+     *
+     * @param inputsEmbeds {@code [B, T, hidden]}
+     * @param valid {@code [B][T]}: which new positions are real tokens (false for padding)
+     * @param cache the request's KV cache, or null for a cache-free forward over the whole sequence
+     * @param logits which positions get logits
+     * @param wantHidden whether to return every hidden state
+     */
+    public DecoderOutput forward(
+            NDArray inputsEmbeds, boolean[][] valid, KvCache cache, DecoderOutput.Logits logits, boolean wantHidden) {
+        NDManager m = inputsEmbeds.getManager();
+        int time = (int) inputsEmbeds.getShape().get(1);
+        boolean[][] keyValid = valid;
+        if (cache != null) {
+            cache.appendValidity(valid);
+            keyValid = cache.validity();
+        }
+        NDArray mask = AttentionMask.causal(m, keyValid, time);
+        NDArray[] cosSin = rope.cosSin(positions(m, keyValid, time));
+
+        List<NDArray> hidden = new ArrayList<>();
+        NDArray x = inputsEmbeds;
+        if (wantHidden) hidden.add(x);
+        for (LlamaDecoderLayer layer : layers) {
+            x = layer.forward(x, rope, cosSin, mask, cache);
+            if (wantHidden) hidden.add(x);
+        }
+        x = finalNorm.forward(x);
+        if (wantHidden) hidden.set(hidden.size() - 1, x);
+        NDArray out = switch (logits) {
+            case ALL -> logits(x, true);
+            case LAST -> logits(x.get(":, -1:, :"), true);
+            case NONE -> null;
+        };
+        return new DecoderOutput(out, hidden);
+    }
+
+    /**
+     * Position ids as HF computes them from the attention mask: each real token's position is the number of real
+     * tokens before it in its row (so left padding does not shift positions); padding gets position 0.
+     */
+    static NDArray positions(NDManager m, boolean[][] keyValid, int queries) {
+        int batch = keyValid.length, keys = keyValid[0].length;
+        float[] pos = new float[batch * queries];
+        for (int b = 0; b < batch; b++) {
+            int seen = 0;
+            for (int j = 0; j < keys; j++) {
+                int i = j - (keys - queries);
+                if (i >= 0) pos[b * queries + i] = keyValid[b][j] ? seen : 0;
+                if (keyValid[b][j]) seen++;
+            }
+        }
+        return m.create(pos, new Shape(batch, queries));
+    }
+}

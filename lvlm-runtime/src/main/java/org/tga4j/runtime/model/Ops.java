@@ -1,0 +1,47 @@
+package org.tga4j.runtime.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+
+/** The handful of tensor functions the modeling files share. */
+public final class Ops {
+    private static final float SQRT_HALF = (float) Math.sqrt(0.5);
+
+    private Ops() {}
+
+    /** {@code x W^T + b} over the last axis (torch.nn.functional.linear); {@code bias} may be null. */
+    public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        return (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
+    }
+
+    /** LayerNorm over the last axis. */
+    public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, float eps) {
+        return LayerNorm.layerNorm(x, new Shape(gamma.getShape().get(0)), gamma, beta, eps).singletonOrThrow();
+    }
+
+    /** The activation named in an HF config: silu, gelu (exact, erf), quick_gelu, relu. */
+    public static NDArray activation(String name, NDArray x) {
+        return switch (name) {
+            case "silu" -> x.mul(Activation.sigmoid(x));
+            case "gelu" -> x.mul(x.mul(SQRT_HALF).erf().add(1f)).mul(0.5f);
+            case "quick_gelu" -> x.mul(Activation.sigmoid(x.mul(1.702f)));
+            case "relu" -> Activation.relu(x);
+            default -> throw new IllegalArgumentException("unsupported activation '" + name + "'");
+        };
+    }
+
+    /** Softmax attention: {@code softmax(q k^T * scale + mask) v}; {@code mask} is additive and broadcastable, or null. */
+    public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, float scale) {
+        int r = k.getShape().dimension();
+        int[] axes = new int[r];
+        for (int i = 0; i < r; i++) axes[i] = i;
+        axes[r - 1] = r - 2;
+        axes[r - 2] = r - 1;
+        NDArray scores = q.matMul(k.transpose(axes)).mul(scale);
+        if (mask != null) scores = scores.add(mask);
+        return scores.softmax(-1).matMul(v);
+    }
+}

@@ -1,0 +1,19 @@
+package org.tga4j.runtime.model;
+
+import ai.djl.ndarray.NDArray;
+
+/** RMSNorm (LLaMA): {@code x / sqrt(mean(x^2) + eps) * weight}, over the last axis. */
+public final class RmsNorm {
+    private final NDArray weight;
+    private final float eps;
+
+    public RmsNorm(Parameters params, String name, int dim, double eps) {
+        this.weight = params.get(name, dim);
+        this.eps = (float) eps;
+    }
+
+    public NDArray forward(NDArray x) {
+        NDArray meanSquare = x.square().mean(new int[] {-1}, true);
+        return x.mul(meanSquare.add(eps).pow(-0.5f)).mul(weight);
+    }
+}

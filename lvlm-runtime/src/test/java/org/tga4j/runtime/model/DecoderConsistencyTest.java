@@ -1,0 +1,105 @@
+package org.tga4j.runtime.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.tga4j.runtime.generate.GenerationResult;
+import org.tga4j.runtime.generate.Generator;
+import org.tga4j.runtime.generate.SamplingParams;
+
+class DecoderConsistencyTest {
+
+    private static boolean[][] allValid(int rows, int len) {
+        boolean[][] v = new boolean[rows][len];
+        for (boolean[] r : v) Arrays.fill(r, true);
+        return v;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"llama", "mistral", "qwen2"})
+    void kvCacheDecodeEqualsFullRecompute(String type) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            LlavaModel model = TinyModels.randomLlava(m, TinyModels.text(type, 3, 32, 4, 2, 64), 7);
+            int[] seq = {1, 5, 9, 13, 17, 21, 25, 29, 33, 37};
+            int prompt = 4;
+            float[][] full;
+            try (NDManager s = m.newSubManager()) {
+                NDArray logits = model.forward(s, new int[][] {seq}, allValid(1, seq.length), null, null,
+                        DecoderOutput.Logits.ALL, false).logits();
+                full = new float[seq.length][];
+                for (int t = 0; t < seq.length; t++) full[t] = logits.get("0, " + t).toFloatArray();
+            }
+            try (NDManager s = m.newSubManager(); KvCache cache = new KvCache(s, 3, 1)) {
+                NDArray l = model.forward(s, new int[][] {Arrays.copyOf(seq, prompt)}, allValid(1, prompt), null, cache,
+                        DecoderOutput.Logits.LAST, false).logits();
+                assertArrayEquals(full[prompt - 1], l.toFloatArray(), 1e-4f);
+                for (int t = prompt; t < seq.length; t++) {
+                    l = model.forward(s, new int[][] {{seq[t]}}, allValid(1, 1), null, cache,
+                            DecoderOutput.Logits.LAST, false).logits();
+                    assertArrayEquals(full[t], l.toFloatArray(), 1e-4f, "position " + t);
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchedGenerationWithLeftPaddingEqualsOneByOne() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            LlavaModel model = TinyModels.randomLlava(m, TinyModels.text("llama", 2, 32, 4, 1, 64), 11);
+            Generator gen = new Generator(model, 0);
+            List<int[]> prompts = List.of(new int[] {1, 4, 8}, new int[] {1, 9, 3, 22, 17, 5, 6}, new int[] {1, 30});
+            SamplingParams greedy = SamplingParams.greedy(8, Set.of());
+            List<GenerationResult> batched = gen.generate(m, prompts, null, greedy, null);
+            for (int i = 0; i < prompts.size(); i++) {
+                GenerationResult single = gen.generate(m, List.of(prompts.get(i)), null, greedy, null).get(0);
+                assertArrayEquals(single.tokens(), batched.get(i).tokens(), "row " + i);
+                assertEquals(8, single.tokens().length);
+            }
+        }
+    }
+
+    @Test
+    void imagesAreSplicedAtImageTokenPositionsAndHiddenStatesMatchPrefill() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            LlavaModel model = TinyModels.randomLlava(m, TinyModels.text("llama", 2, 32, 4, 2, 64), 3);
+            int per = model.llavaConfig().imageTokensPerImage();
+            assertEquals(16, per);
+            NDArray pixels = m.randomNormal(new Shape(1, 3, 16, 16));
+            NDArray images = model.imageEmbeddings(pixels);
+            assertEquals(new Shape(1, 16, 32), images.getShape());
+            int[] ids = new int[3 + per];
+            ids[0] = 1;
+            ids[1] = 7;
+            for (int i = 0; i < per; i++) ids[2 + i] = TinyModels.IMAGE_TOKEN;
+            ids[2 + per] = 9;
+            NDArray embeds = model.embed(m, new int[][] {ids}, images);
+            assertArrayEquals(images.get("0, 5").toFloatArray(), embeds.get("0, " + (2 + 5)).toFloatArray(), 0f);
+
+            DecoderOutput fwd = model.forward(m, new int[][] {ids}, allValid(1, ids.length), images, null,
+                    DecoderOutput.Logits.ALL, true);
+            assertEquals(3, fwd.hiddenStates().size());
+            List<float[]> prefillHidden = new ArrayList<>();
+            new Generator(model, 0).generate(m, List.of(ids), images, SamplingParams.greedy(1, Set.of()), null,
+                    out -> out.hiddenStates().forEach(h -> prefillHidden.add(h.toFloatArray())));
+            for (int l = 0; l < 3; l++) {
+                assertArrayEquals(fwd.hiddenStates().get(l).toFloatArray(), prefillHidden.get(l), 1e-5f, "layer " + l);
+            }
+
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> model.embed(m, new int[][] {ids}, null));
+            assertTrue(e.getMessage().contains("0 image(s) were given"), e.getMessage());
+        }
+    }
+}
