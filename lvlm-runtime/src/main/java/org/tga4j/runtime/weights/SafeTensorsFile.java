@@ -1,0 +1,504 @@
+package org.tga4j.runtime.weights;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A memory-mapped, validated <a href="https://github.com/huggingface/safetensors">safetensors</a> file.
+ *
+ * <p>Layout: an 8-byte little-endian header length {@code N}, {@code N} bytes of JSON
+ * ({@code {"name": {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {...}}}), then the data section;
+ * offsets are relative to the start of the data section. {@link #open} validates the whole header up front (sizes,
+ * JSON, dtypes, offsets in range, not overlapping, matching dtype × shape), so a bad file fails at open with a
+ * {@link CheckpointException} naming the file and tensor, never later inside native code.
+ *
+ * <p>Loading: F32, F16 and BF16 tensors always come back as FLOAT32 NDArrays (16-bit types are widened here in
+ * chunks, bit-exactly; a BF16 NDArray is never created because DJL's PyTorch engine aborts on it). F32 tensors are
+ * not copied: the NDArray aliases a private (copy-on-write) mapping of the file, so the weights exist once in memory
+ * and in-place updates never reach the file. When the file cannot be opened for a private mapping (read-only file
+ * system) or the data is misaligned, the tensor is copied once into native memory instead. Like every NDArray DJL
+ * creates from a buffer, views (reshape/transpose results) of a returned array share its memory: keep the returned
+ * array open while views of it are in use (closing the owning manager closes both — the normal pattern).
+ *
+ * <p>Thread-safe: several threads may load tensors concurrently.
+ */
+public final class SafeTensorsFile implements AutoCloseable {
+    /** The safetensors reference implementation's header limit. */
+    static final long MAX_HEADER_BYTES = 100_000_000L;
+    /** Largest buffer handed to one NDArray; larger tensors are assembled from row blocks. */
+    static final long MAX_BUFFER_BYTES = Integer.MAX_VALUE & ~63L;
+    private static final int CHUNK_ELEMENTS = 1 << 16;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private final Path file;
+    private final FileChannel channel;
+    private final long dataStart;
+    private final Map<String, TensorInfo> tensors;
+    private final Map<String, String> metadata;
+    private FileChannel privateChannel;
+    private boolean privateUnavailable;
+    private volatile boolean closed;
+
+    private SafeTensorsFile(Path file, FileChannel channel, long dataStart, Map<String, TensorInfo> tensors,
+                            Map<String, String> metadata) {
+        this.file = file;
+        this.channel = channel;
+        this.dataStart = dataStart;
+        this.tensors = tensors;
+        this.metadata = metadata;
+    }
+
+    /**
+     * Opens and validates a safetensors file.
+     *
+     * @throws CheckpointException when the file is missing, unreadable, truncated or has an invalid header
+     */
+    public static SafeTensorsFile open(Path file) {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException("safetensors file " + file + " does not exist", e);
+        } catch (IOException e) {
+            throw new CheckpointException("cannot open safetensors file " + file + ": " + e, e);
+        }
+        try {
+            long size = ch.size();
+            if (size < 8) {
+                throw new CheckpointException("safetensors file " + file + " is truncated: " + size
+                        + " bytes, expected at least 8 (the little-endian u64 header length)");
+            }
+            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, lenBuf, 0, file);
+            long headerLen = lenBuf.getLong(0);
+            if (headerLen < 0 || headerLen > size - 8) {
+                throw new CheckpointException("safetensors file " + file + " declares a header of "
+                        + Long.toUnsignedString(headerLen) + " bytes but only " + (size - 8)
+                        + " bytes follow the 8-byte length prefix (truncated file or not a safetensors file)");
+            }
+            if (headerLen > MAX_HEADER_BYTES) {
+                throw new CheckpointException("safetensors file " + file + " declares a header of " + headerLen
+                        + " bytes, more than the format's limit of " + MAX_HEADER_BYTES);
+            }
+            ByteBuffer header = ByteBuffer.allocate((int) headerLen);
+            readFully(ch, header, 8, file);
+            long dataStart = 8 + headerLen;
+            long dataSize = size - dataStart;
+            Map<String, String> meta = new LinkedHashMap<>();
+            Map<String, TensorInfo> infos = parseHeader(file, header.array(), dataSize, meta);
+            return new SafeTensorsFile(file, ch, dataStart, Collections.unmodifiableMap(infos),
+                    Collections.unmodifiableMap(meta));
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new CheckpointException("cannot read safetensors file " + file + ": " + e, e);
+        } catch (RuntimeException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    private static Map<String, TensorInfo> parseHeader(Path file, byte[] header, long dataSize,
+                                                       Map<String, String> metaOut) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(header);
+        } catch (IOException e) {
+            throw new CheckpointException("safetensors file " + file + " has a header that is not valid JSON ("
+                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.toString()) + "); expected a JSON object of tensor entries", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new CheckpointException("safetensors file " + file
+                    + " has a header that is not a JSON object; expected {\"tensor\": {\"dtype\", \"shape\", "
+                    + "\"data_offsets\"}, ...}");
+        }
+        Map<String, TensorInfo> infos = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String name = e.getKey();
+            JsonNode v = e.getValue();
+            if (name.equals("__metadata__")) {
+                parseMetadata(file, v, metaOut);
+                continue;
+            }
+            infos.put(name, parseEntry(file, name, v, dataSize));
+        }
+        checkOverlaps(file, infos);
+        return infos;
+    }
+
+    private static void parseMetadata(Path file, JsonNode v, Map<String, String> out) {
+        if (!v.isObject()) {
+            throw new CheckpointException("safetensors file " + file
+                    + ": __metadata__ must be a JSON object of string values, found " + v.getNodeType());
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> m = it.next();
+            if (!m.getValue().isTextual()) {
+                throw new CheckpointException("safetensors file " + file + ": __metadata__ key '" + m.getKey()
+                        + "' must have a string value, found " + m.getValue().getNodeType());
+            }
+            out.put(m.getKey(), m.getValue().asText());
+        }
+    }
+
+    private static TensorInfo parseEntry(Path file, String name, JsonNode v, long dataSize) {
+        String where = "safetensors file " + file + ", tensor '" + name + "'";
+        if (!v.isObject()) {
+            throw new CheckpointException(where + ": expected an object with dtype, shape and data_offsets, found "
+                    + v.getNodeType());
+        }
+        JsonNode dt = v.get("dtype");
+        if (dt == null || !dt.isTextual()) {
+            throw new CheckpointException(where + ": missing or non-string \"dtype\"");
+        }
+        TensorDType dtype;
+        try {
+            dtype = TensorDType.parse(dt.asText());
+        } catch (IllegalArgumentException ex) {
+            throw new CheckpointException(where + ": " + ex.getMessage(), ex);
+        }
+        long[] shape = longArray(v.get("shape"), where, "shape", -1);
+        long[] offsets = longArray(v.get("data_offsets"), where, "data_offsets", 2);
+        for (long d : shape) {
+            if (d < 0) {
+                throw new CheckpointException(where + ": negative dimension in shape " + Arrays.toString(shape));
+            }
+        }
+        long begin = offsets[0];
+        long end = offsets[1];
+        if (begin < 0 || end < begin) {
+            throw new CheckpointException(where + ": data_offsets [" + begin + ", " + end
+                    + "] are invalid; expected 0 <= begin <= end");
+        }
+        if (end > dataSize) {
+            throw new CheckpointException(where + ": data_offsets [" + begin + ", " + end
+                    + "] run past the end of the data section (" + dataSize + " bytes; the file is truncated)");
+        }
+        long expected;
+        try {
+            expected = Math.multiplyExact(TensorInfo.numel(shape), dtype.byteSize());
+        } catch (ArithmeticException ex) {
+            throw new CheckpointException(where + ": shape " + Arrays.toString(shape) + " overflows", ex);
+        }
+        if (end - begin != expected) {
+            throw new CheckpointException(where + ": data_offsets [" + begin + ", " + end + "] span "
+                    + (end - begin) + " bytes but dtype " + dtype + " × shape " + Arrays.toString(shape)
+                    + " needs " + expected);
+        }
+        return new TensorInfo(name, dtype, shape, begin, end, file);
+    }
+
+    private static long[] longArray(JsonNode n, String where, String key, int expectedLength) {
+        if (n == null || !n.isArray() || (expectedLength >= 0 && n.size() != expectedLength)) {
+            throw new CheckpointException(where + ": \"" + key + "\" must be an array of "
+                    + (expectedLength >= 0 ? expectedLength + " " : "") + "integers, found " + n);
+        }
+        long[] out = new long[n.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode x = n.get(i);
+            if (!x.isIntegralNumber() || !x.canConvertToLong()) {
+                throw new CheckpointException(where + ": \"" + key + "\" must hold integers, found " + n);
+            }
+            out[i] = x.asLong();
+        }
+        return out;
+    }
+
+    private static void checkOverlaps(Path file, Map<String, TensorInfo> infos) {
+        List<TensorInfo> sorted = new ArrayList<>(infos.values());
+        sorted.removeIf(t -> t.byteLength() == 0);
+        sorted.sort(Comparator.comparingLong(TensorInfo::dataBegin));
+        for (int i = 1; i < sorted.size(); i++) {
+            TensorInfo prev = sorted.get(i - 1);
+            TensorInfo cur = sorted.get(i);
+            if (cur.dataBegin() < prev.dataEnd()) {
+                throw new CheckpointException("safetensors file " + file + ": tensor '" + cur.name()
+                        + "' data_offsets [" + cur.dataBegin() + ", " + cur.dataEnd() + "] overlap tensor '"
+                        + prev.name() + "' [" + prev.dataBegin() + ", " + prev.dataEnd()
+                        + "]; expected disjoint byte ranges");
+            }
+        }
+    }
+
+    /** The file this was opened from. */
+    public Path file() {
+        return file;
+    }
+
+    /** Every tensor in header order. */
+    public Map<String, TensorInfo> tensors() {
+        return tensors;
+    }
+
+    /** The {@code __metadata__} map (empty when absent). */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** The entry for {@code name}, or a {@link CheckpointException} naming the file and close names. */
+    public TensorInfo info(String name) {
+        TensorInfo t = tensors.get(name);
+        if (t == null) {
+            throw new CheckpointException("tensor '" + name + "' not found in " + file + " (" + tensors.size()
+                    + " tensors)" + TensorNames.suggestions(name, tensors.keySet()));
+        }
+        return t;
+    }
+
+    /**
+     * Loads a tensor into {@code manager}. F32/F16/BF16 → FLOAT32; F64, I64, I32, I8, U8 and BOOL keep their type;
+     * I16 is widened to INT32 (the PyTorch engine has no int16 creation path).
+     */
+    public NDArray load(String name, NDManager manager) {
+        TensorInfo t = info(name);
+        ensureOpen();
+        long[] shape = t.shape();
+        DataType outType = outputType(t.dtype());
+        long outBytes = t.numel() * outType.getNumOfBytes();
+        if (t.numel() == 0) {
+            return manager.zeros(new Shape(shape), outType);
+        }
+        if (outBytes > MAX_BUFFER_BYTES) {
+            return loadInRowBlocks(t, manager, outType);
+        }
+        return manager.create(readConverted(t, 0, t.numel()), new Shape(shape), outType);
+    }
+
+    /** Loads an F32/F16/BF16 tensor as a Java float array (row-major). */
+    public float[] loadFloats(String name) {
+        TensorInfo t = info(name);
+        ensureOpen();
+        if (!t.dtype().isFloat32Compatible()) {
+            throw new CheckpointException("tensor '" + name + "' in " + file + " has dtype " + t.dtype()
+                    + "; loadFloats expects F32, F16 or BF16");
+        }
+        if (t.numel() > MAX_BUFFER_BYTES / 4) {
+            throw new CheckpointException("tensor '" + name + "' in " + file + " has " + t.numel()
+                    + " elements, too many for a Java float[]; use load(name, manager)");
+        }
+        float[] out = new float[(int) t.numel()];
+        if (out.length > 0) {
+            readConverted(t, 0, out.length).asFloatBuffer().get(out);
+        }
+        return out;
+    }
+
+    /** A read-only little-endian view of a tensor's raw bytes as stored. */
+    public ByteBuffer raw(String name) {
+        TensorInfo t = info(name);
+        ensureOpen();
+        return mapReadOnly(dataStart + t.dataBegin(), t.byteLength(), t).asReadOnlyBuffer()
+                .order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static DataType outputType(TensorDType d) {
+        return switch (d) {
+            case F32, F16, BF16 -> DataType.FLOAT32;
+            case F64 -> DataType.FLOAT64;
+            case I64 -> DataType.INT64;
+            case I32, I16 -> DataType.INT32;
+            case I8 -> DataType.INT8;
+            case U8 -> DataType.UINT8;
+            case BOOL -> DataType.BOOLEAN;
+        };
+    }
+
+    private NDArray loadInRowBlocks(TensorInfo t, NDManager manager, DataType outType) {
+        long[] shape = t.shape();
+        long rows = shape.length == 0 ? 1 : shape[0];
+        long perRow = rows == 0 ? 0 : t.numel() / rows;
+        long rowBytes = perRow * outType.getNumOfBytes();
+        if (shape.length == 0 || rowBytes > MAX_BUFFER_BYTES) {
+            throw new CheckpointException("tensor '" + t.name() + "' in " + file + " with shape "
+                    + Arrays.toString(shape) + " has rows larger than " + MAX_BUFFER_BYTES
+                    + " bytes; cannot be loaded through a single buffer");
+        }
+        long rowsPerBlock = Math.max(1, MAX_BUFFER_BYTES / rowBytes);
+        try (NDManager tmp = manager.newSubManager()) {
+            NDList parts = new NDList();
+            for (long r = 0; r < rows; r += rowsPerBlock) {
+                long n = Math.min(rowsPerBlock, rows - r);
+                long[] blockShape = shape.clone();
+                blockShape[0] = n;
+                parts.add(tmp.create(readConverted(t, r * perRow, n * perRow), new Shape(blockShape), outType));
+            }
+            NDArray whole = NDArrays.concat(parts, 0);
+            whole.attach(manager);
+            return whole;
+        }
+    }
+
+    /**
+     * Returns elements [first, first + count) of a tensor as a direct little-endian buffer in the output type:
+     * a private mapping for same-type aligned data, otherwise a converted copy.
+     */
+    private ByteBuffer readConverted(TensorInfo t, long first, long count) {
+        int inSize = t.dtype().byteSize();
+        long offset = dataStart + t.dataBegin() + first * inSize;
+        long len = count * inSize;
+        switch (t.dtype()) {
+            case F16, BF16 -> {
+                return widenHalf(mapReadOnly(offset, len, t), t.dtype() == TensorDType.BF16, (int) count);
+            }
+            case I16 -> {
+                ShortBuffer src = mapReadOnly(offset, len, t).asShortBuffer();
+                ByteBuffer dst = ByteBuffer.allocateDirect((int) count * 4).order(ByteOrder.LITTLE_ENDIAN);
+                for (int i = 0; i < count; i++) {
+                    dst.putInt(i * 4, src.get(i));
+                }
+                return dst;
+            }
+            default -> {
+                if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN && offset % inSize == 0) {
+                    ByteBuffer mapped = mapPrivate(offset, len, t);
+                    if (mapped != null) {
+                        return mapped;
+                    }
+                }
+                ByteBuffer src = mapReadOnly(offset, len, t);
+                ByteBuffer dst = ByteBuffer.allocateDirect((int) len).order(ByteOrder.nativeOrder());
+                copyToNativeOrder(src, dst, inSize);
+                return dst;
+            }
+        }
+    }
+
+    private static ByteBuffer widenHalf(ByteBuffer src, boolean bf16, int count) {
+        ByteBuffer dst = ByteBuffer.allocateDirect(count * 4).order(ByteOrder.nativeOrder());
+        ShortBuffer in = src.order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+        FloatBuffer out = dst.asFloatBuffer();
+        short[] s = new short[Math.min(CHUNK_ELEMENTS, count)];
+        float[] f = new float[s.length];
+        for (int done = 0; done < count; ) {
+            int n = Math.min(s.length, count - done);
+            in.get(s, 0, n);
+            if (bf16) {
+                for (int i = 0; i < n; i++) {
+                    f[i] = HalfFloats.bf16ToFloat(s[i]);
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    f[i] = HalfFloats.f16ToFloat(s[i]);
+                }
+            }
+            out.put(f, 0, n);
+            done += n;
+        }
+        return dst;
+    }
+
+    private static void copyToNativeOrder(ByteBuffer src, ByteBuffer dst, int elementSize) {
+        src.order(ByteOrder.LITTLE_ENDIAN);
+        if (elementSize == 1 || ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+            dst.put(src);
+            dst.rewind();
+            return;
+        }
+        int n = src.remaining() / elementSize;
+        for (int i = 0; i < n; i++) {
+            switch (elementSize) {
+                case 2 -> dst.putShort(i * 2, src.getShort(i * 2));
+                case 4 -> dst.putInt(i * 4, src.getInt(i * 4));
+                default -> dst.putLong(i * 8, src.getLong(i * 8));
+            }
+        }
+    }
+
+    private ByteBuffer mapReadOnly(long offset, long len, TensorInfo t) {
+        try {
+            return channel.map(FileChannel.MapMode.READ_ONLY, offset, len).order(ByteOrder.LITTLE_ENDIAN);
+        } catch (IOException e) {
+            throw new CheckpointException("cannot map tensor '" + t.name() + "' of " + file + ": " + e, e);
+        }
+    }
+
+    /** A copy-on-write mapping, or null when the file cannot be opened for one. */
+    private ByteBuffer mapPrivate(long offset, long len, TensorInfo t) {
+        FileChannel ch = privateChannel();
+        if (ch == null) {
+            return null;
+        }
+        try {
+            return ch.map(FileChannel.MapMode.PRIVATE, offset, len).order(ByteOrder.nativeOrder());
+        } catch (IOException e) {
+            throw new CheckpointException("cannot map tensor '" + t.name() + "' of " + file + ": " + e, e);
+        }
+    }
+
+    private synchronized FileChannel privateChannel() {
+        if (privateChannel == null && !privateUnavailable) {
+            try {
+                // PRIVATE mappings need a channel opened for writing; nothing is ever written through it.
+                privateChannel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                privateUnavailable = true;
+            }
+        }
+        return privateChannel;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new CheckpointException("safetensors file " + file + " is already closed");
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position, Path file) throws IOException {
+        long pos = position;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos);
+            if (n < 0) {
+                throw new CheckpointException("safetensors file " + file + " ended early while reading the header");
+            }
+            pos += n;
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // closing a read-only channel after a failure: nothing to recover
+        }
+    }
+
+    /** Closes the file handles. NDArrays already loaded stay valid (their mappings outlive the channel). */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        closeQuietly(channel);
+        if (privateChannel != null) {
+            closeQuietly(privateChannel);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SafeTensorsFile[" + file + ", " + tensors.size() + " tensors]";
+    }
+}
