@@ -2,6 +2,7 @@ package org.tga4j.runtime.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
 import java.util.List;
 import org.tga4j.runtime.config.ClipTextConfig;
@@ -57,8 +58,8 @@ public final class ClipTextTower {
             }
             pool[b] = config.eosTokenId() == 2 ? argmax : (eos >= 0 ? eos : batch.lengths()[b] - 1);
         }
-        NDArray x = tokenEmbedding.get(m.create(flat)).reshape(rows, len, config.hiddenSize())
-                .add(positionEmbedding.get(":" + len + ", :").expandDims(0));
+        NDArray x = tokenEmbedding.get(m, new NDIndex("{}", m.create(flat))).reshape(rows, len, config.hiddenSize())
+                .add(positionEmbedding.get(m, new NDIndex(":" + len + ", :")));
         NDArray mask = AttentionMask.causal(m, valid, len);
         for (ClipEncoderLayer layer : layers) x = layer.forward(x, mask);
         x = Ops.layerNorm(x, finalLnWeight, finalLnBias, config.layerNormEps().floatValue());

@@ -1,6 +1,7 @@
 package org.tga4j.runtime.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import org.tga4j.runtime.config.ClipVisionConfig;
@@ -12,7 +13,7 @@ import org.tga4j.runtime.config.ClipVisionConfig;
  */
 public final class ClipVisionTower {
     private final ClipVisionConfig config;
-    private final NDArray patchEmbedding, classEmbedding, positionEmbedding;
+    private final NDArray patchProjection, classEmbedding, positionEmbedding;
     private final NDArray preLnWeight, preLnBias, postLnWeight, postLnBias;
     private final List<ClipEncoderLayer> layers = new ArrayList<>();
 
@@ -20,7 +21,9 @@ public final class ClipVisionTower {
     public ClipVisionTower(Parameters p, ClipVisionConfig c, String prefix, int layersNeeded, boolean withPostNorm) {
         this.config = c;
         long h = c.hiddenSize(), patch = c.patchSize();
-        patchEmbedding = p.get(prefix + "embeddings.patch_embedding.weight", h, c.numChannels(), patch, patch);
+        // The patch "convolution" (kernel = stride = patch) is a linear map of each flattened (C, py, px) patch.
+        patchProjection = p.get(prefix + "embeddings.patch_embedding.weight", h, c.numChannels(), patch, patch)
+                .reshape(h, c.numChannels() * patch * patch);
         classEmbedding = p.get(prefix + "embeddings.class_embedding", h);
         positionEmbedding = p.get(prefix + "embeddings.position_embedding.weight", c.numPatches() + 1, h);
         // HF's (misspelt) name for the pre-transformer LayerNorm.
@@ -49,15 +52,15 @@ public final class ClipVisionTower {
         }
         long n = pixels.getShape().get(0), ch = config.numChannels(), g = config.gridSize(), p = config.patchSize();
         long h = config.hiddenSize(), size = config.imageSize();
-        if (!pixels.getShape().equals(new ai.djl.ndarray.types.Shape(n, ch, size, size))) {
+        if (!pixels.getShape().equals(new Shape(n, ch, size, size))) {
             throw new IllegalArgumentException("vision tower expects pixels [N, " + ch + ", " + size + ", " + size
                     + "], got " + pixels.getShape());
         }
         // [N, C, gy, py, gx, px] -> [N, gy, gx, C, py, px]: each patch flattened like the conv kernel (C, py, px).
         NDArray patches = pixels.reshape(n, ch, g, p, g, p).transpose(0, 2, 4, 1, 3, 5).reshape(n, g * g, ch * p * p);
-        NDArray patchTokens = Ops.linear(patches, patchEmbedding.reshape(h, ch * p * p), null);
-        NDArray cls = classEmbedding.reshape(1, 1, h).broadcast(n, 1, h);
-        NDArray x = cls.concat(patchTokens, 1).add(positionEmbedding.expandDims(0));
+        NDArray patchTokens = Ops.linear(patches, patchProjection, null);
+        NDArray cls = pixels.getManager().zeros(new Shape(n, 1, h)).add(classEmbedding);
+        NDArray x = cls.concat(patchTokens, 1).add(positionEmbedding);
         x = Ops.layerNorm(x, preLnWeight, preLnBias, config.layerNormEps().floatValue());
         List<NDArray> states = new ArrayList<>();
         states.add(x);

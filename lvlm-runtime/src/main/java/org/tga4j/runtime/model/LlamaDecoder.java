@@ -2,6 +2,7 @@ package org.tga4j.runtime.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,9 @@ public final class LlamaDecoder {
     /** Token embeddings for ids {@code [B, T]} (INT64): {@code [B, T, hidden]}. */
     public NDArray embed(NDArray ids) {
         Shape s = ids.getShape();
-        return embedTokens.get(ids.flatten()).reshape(s.get(0), s.get(1), config.hiddenSize());
+        // Indexing with the caller's manager keeps the result out of the (capped) parameter manager.
+        return embedTokens.get(ids.getManager(), new NDIndex("{}", ids.flatten()))
+                .reshape(s.get(0), s.get(1), config.hiddenSize());
     }
 
     /** The final norm followed by the LM head (the logit lens applies this to any layer's hidden state). */

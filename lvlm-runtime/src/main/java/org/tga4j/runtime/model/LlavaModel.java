@@ -2,6 +2,7 @@ package org.tga4j.runtime.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.tga4j.runtime.config.LlavaConfig;
 import org.tga4j.runtime.config.TextConfig;
@@ -120,7 +121,7 @@ public final class LlavaModel {
                 throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (" + text.vocabSize() + ")");
             }
         }
-        NDArray textEmbeds = decoder.embed(m.create(tokens, new ai.djl.ndarray.types.Shape(rows, len)));
+        NDArray textEmbeds = decoder.embed(m.create(tokens, new Shape(rows, len)));
         if (imageRows == 0) return textEmbeds;
         long hidden = text.hiddenSize();
         NDArray table = textEmbeds.reshape((long) rows * len, hidden).concat(imageEmbeds.reshape(available, hidden), 0);

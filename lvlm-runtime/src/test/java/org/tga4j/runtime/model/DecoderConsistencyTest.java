@@ -30,8 +30,9 @@ class DecoderConsistencyTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama", "mistral", "qwen2"})
     void kvCacheDecodeEqualsFullRecompute(String type) {
-        try (NDManager m = NDManager.newBaseManager()) {
-            LlavaModel model = TinyModels.randomLlava(m, TinyModels.text(type, 3, 32, 4, 2, 64), 7);
+        try (NDManager base = NDManager.newBaseManager()) {
+            NDManager params = base.newSubManager(), m = base.newSubManager();
+            LlavaModel model = TinyModels.randomLlava(params, TinyModels.text(type, 3, 32, 4, 2, 64), 7);
             int[] seq = {1, 5, 9, 13, 17, 21, 25, 29, 33, 37};
             int prompt = 4;
             float[][] full;
@@ -56,8 +57,9 @@ class DecoderConsistencyTest {
 
     @Test
     void batchedGenerationWithLeftPaddingEqualsOneByOne() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            LlavaModel model = TinyModels.randomLlava(m, TinyModels.text("llama", 2, 32, 4, 1, 64), 11);
+        try (NDManager base = NDManager.newBaseManager()) {
+            NDManager params = base.newSubManager(), m = base.newSubManager();
+            LlavaModel model = TinyModels.randomLlava(params, TinyModels.text("llama", 2, 32, 4, 1, 64), 11);
             Generator gen = new Generator(model, 0);
             List<int[]> prompts = List.of(new int[] {1, 4, 8}, new int[] {1, 9, 3, 22, 17, 5, 6}, new int[] {1, 30});
             SamplingParams greedy = SamplingParams.greedy(8, Set.of());
@@ -72,8 +74,9 @@ class DecoderConsistencyTest {
 
     @Test
     void imagesAreSplicedAtImageTokenPositionsAndHiddenStatesMatchPrefill() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            LlavaModel model = TinyModels.randomLlava(m, TinyModels.text("llama", 2, 32, 4, 2, 64), 3);
+        try (NDManager base = NDManager.newBaseManager()) {
+            NDManager params = base.newSubManager(), m = base.newSubManager();
+            LlavaModel model = TinyModels.randomLlava(params, TinyModels.text("llama", 2, 32, 4, 2, 64), 3);
             int per = model.llavaConfig().imageTokensPerImage();
             assertEquals(16, per);
             NDArray pixels = m.randomNormal(new Shape(1, 3, 16, 16));

@@ -24,6 +24,9 @@ public final class TinyModels {
     public static LlavaModel randomLlava(NDManager m, TextConfig text, long seed) {
         LlavaConfig c = llava(text);
         Parameters p = new Parameters(new RandomParameterSource(m, seed, 0.2));
-        return new LlavaModel(p, c, TensorNames.LLAVA_ORIGINAL);
+        LlavaModel model = new LlavaModel(p, c, TensorNames.LLAVA_ORIGINAL);
+        // Any op result that lands in the parameter manager (a per-request leak) now fails loudly.
+        ((ai.djl.ndarray.BaseNDManager) m).cap();
+        return model;
     }
 }
