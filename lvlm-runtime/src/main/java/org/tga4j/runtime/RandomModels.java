@@ -1,0 +1,125 @@
+package org.tga4j.runtime;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.tga4j.runtime.config.ClipVisionConfig;
+import org.tga4j.runtime.config.LlavaConfig;
+import org.tga4j.runtime.config.ModelConfig;
+import org.tga4j.runtime.config.TextConfig;
+import org.tga4j.runtime.image.ImageProcessorConfig;
+import org.tga4j.runtime.model.LlavaModel;
+import org.tga4j.runtime.model.Parameters;
+import org.tga4j.runtime.model.RandomParameterSource;
+import org.tga4j.runtime.model.TensorNames;
+import org.tga4j.runtime.text.BpeTokenizerTrainer;
+import org.tga4j.runtime.text.TextTokenizer;
+import org.tga4j.runtime.weights.SafeTensorsWriter;
+
+/**
+ * Writes randomly initialised checkpoints in the HF layout, with a real trained BPE {@code tokenizer.json} — for
+ * tests, benchmarks and trying the runtime without downloading anything.
+ */
+public final class RandomModels {
+    private RandomModels() {}
+
+    /**
+     * What to generate.
+     *
+     * @param arch {@code llama}, {@code mistral}, {@code qwen2} (text-only) or {@code llava} (CLIP + projector + llama)
+     * @param intermediate MLP width (0: {@code ~8/3 hidden}, rounded up to a multiple of 32)
+     */
+    public record Spec(String arch, int layers, int hidden, int heads, int kvHeads, int intermediate, int vocab,
+            long seed, int visionLayers, int visionHidden, int imageSize, int patchSize) {
+
+        public static Spec llama(int layers, int hidden, int heads, int kvHeads, int vocab, long seed) {
+            return new Spec("llama", layers, hidden, heads, kvHeads, 0, vocab, seed, 2, 64, 32, 8);
+        }
+
+        public Spec withArch(String a) {
+            return new Spec(a, layers, hidden, heads, kvHeads, intermediate, vocab, seed, visionLayers, visionHidden,
+                    imageSize, patchSize);
+        }
+
+        int mlpWidth() {
+            return intermediate > 0 ? intermediate : (hidden * 8 / 3 + 31) / 32 * 32;
+        }
+    }
+
+    /** Writes the checkpoint into {@code out} (which must not exist or be empty), atomically. */
+    public static Path write(Spec spec, Path out) {
+        try {
+            if (Files.isDirectory(out)) {
+                try (Stream<Path> s = Files.list(out)) {
+                    if (s.findAny().isPresent()) throw new IllegalArgumentException(out + " exists and is not empty");
+                }
+            }
+            Path parent = out.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp");
+            try {
+                writeInto(spec, tmp);
+                if (Files.isDirectory(out)) Files.delete(out);
+                Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                deleteRecursively(tmp);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing random model to " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeInto(Spec spec, Path dir) throws IOException {
+        BpeTokenizerTrainer.writeRandomModelTokenizer(dir, spec.vocab(), spec.seed());
+        int vocab, bos, eos, image;
+        try (TextTokenizer tok = TextTokenizer.load(dir)) {
+            vocab = tok.vocabSize();
+            bos = tok.bosId();
+            eos = tok.eosId();
+            image = tok.tokenId("<image>").orElseThrow(() -> new IllegalStateException("tokenizer lacks <image>"));
+        }
+        String textType = spec.arch().equals("llava") ? "llama" : spec.arch();
+        TextConfig text = new TextConfig(textType, vocab, spec.hidden(), spec.mlpWidth(), spec.layers(), spec.heads(),
+                spec.kvHeads(), null, "silu", 4096, 1e-5, 10000.0, false, null, null, bos, eos, null);
+        Record config = text;
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameters params = new Parameters(new RandomParameterSource(m, spec.seed(), 0.02));
+            if (spec.arch().equals("llava")) {
+                ClipVisionConfig vision = new ClipVisionConfig(null, spec.visionHidden(), spec.visionHidden() * 4,
+                        spec.visionLayers(), Math.max(1, spec.visionHidden() / 32), 3, spec.imageSize(),
+                        spec.patchSize(), "quick_gelu", 1e-5, spec.visionHidden());
+                LlavaConfig llava = new LlavaConfig("llava", text, vision, "gelu", "mlp2x_gelu", -2, "default", image,
+                        "pad", false);
+                // Build the whole tower (every block), not just the blocks up to vision_feature_layer.
+                new org.tga4j.runtime.model.ClipVisionTower(params, vision, TensorNames.LLAVA_ORIGINAL.vision(),
+                        vision.numHiddenLayers(), true);
+                new LlavaModel(params, llava, TensorNames.LLAVA_ORIGINAL);
+                ImageProcessorConfig.clip(spec.imageSize()).save(dir.resolve("preprocessor_config.json"));
+                config = llava;
+            } else {
+                new LlavaModel(params, text);
+            }
+            Map<String, String> meta = new LinkedHashMap<>(Map.of("format", "pt", "tga4j_random_seed",
+                    Long.toString(spec.seed())));
+            SafeTensorsWriter.write(dir.resolve("model.safetensors"), params.all(), meta);
+        }
+        ModelConfig.save(config, dir);
+        Files.writeString(dir.resolve("generation_config.json"),
+                "{\n  \"bos_token_id\": " + bos + ",\n  \"eos_token_id\": " + eos + "\n}\n");
+    }
+
+    private static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(x);
+        }
+    }
+}
