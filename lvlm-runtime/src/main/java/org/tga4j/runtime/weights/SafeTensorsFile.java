@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +78,11 @@ public final class SafeTensorsFile implements AutoCloseable {
      * @throws CheckpointException when the file is missing, unreadable, truncated or has an invalid header
      */
     public static SafeTensorsFile open(Path file) {
+        return open(file, true);
+    }
+
+    /** As {@link #open(Path)}; with {@code allowPrivateMapping=false} every tensor is copied into native memory. */
+    static SafeTensorsFile open(Path file, boolean allowPrivateMapping) {
         FileChannel ch;
         try {
             ch = FileChannel.open(file, StandardOpenOption.READ);
@@ -111,8 +115,10 @@ public final class SafeTensorsFile implements AutoCloseable {
             long dataSize = size - dataStart;
             Map<String, String> meta = new LinkedHashMap<>();
             Map<String, TensorInfo> infos = parseHeader(file, header.array(), dataSize, meta);
-            return new SafeTensorsFile(file, ch, dataStart, Collections.unmodifiableMap(infos),
+            SafeTensorsFile f = new SafeTensorsFile(file, ch, dataStart, Collections.unmodifiableMap(infos),
                     Collections.unmodifiableMap(meta));
+            f.privateUnavailable = !allowPrivateMapping;
+            return f;
         } catch (IOException e) {
             closeQuietly(ch);
             throw new CheckpointException("cannot read safetensors file " + file + ": " + e, e);
@@ -137,8 +143,7 @@ public final class SafeTensorsFile implements AutoCloseable {
                     + "\"data_offsets\"}, ...}");
         }
         Map<String, TensorInfo> infos = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             String name = e.getKey();
             JsonNode v = e.getValue();
             if (name.equals("__metadata__")) {
@@ -156,8 +161,7 @@ public final class SafeTensorsFile implements AutoCloseable {
             throw new CheckpointException("safetensors file " + file
                     + ": __metadata__ must be a JSON object of string values, found " + v.getNodeType());
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> m = it.next();
+        for (Map.Entry<String, JsonNode> m : v.properties()) {
             if (!m.getValue().isTextual()) {
                 throw new CheckpointException("safetensors file " + file + ": __metadata__ key '" + m.getKey()
                         + "' must have a string value, found " + m.getValue().getNodeType());
