@@ -44,7 +44,12 @@ public final class ClipImageProcessor {
     public enum Resampler {
         /** Pillow's bicubic (antialiased when downscaling), as CLIPImageProcessor uses: matches transformers. */
         PIL_BICUBIC,
-        /** OpenCV {@code INTER_CUBIC}: faster, not antialiased; differs slightly from transformers. */
+        /**
+         * OpenCV {@code INTER_CUBIC}: about 7× faster, but not antialiased and with a = -0.75, so it differs from
+         * transformers. Measured against {@link #PIL_BICUBIC}: on smooth images (gradients, 0.6–4.3× down- or
+         * upscaling to 64/336 px) at most 2 grey levels (0.03 after CLIP normalisation, mean 0.002); on
+         * high-frequency texture it aliases, up to 92 grey levels (1.4 normalised, mean 0.4).
+         */
         OPENCV_CUBIC
     }
 
@@ -86,7 +91,8 @@ public final class ClipImageProcessor {
     }
 
     /**
-     * Preprocesses an OpenCV image in BGR order (8-bit, 1, 3 or 4 channels: grey, BGR or BGRA).
+     * Preprocesses an OpenCV image in BGR order (8-bit, 1, 3 or 4 channels: grey, BGR or BGRA). Callers that build
+     * Mats themselves must load OpenCV first ({@link OpenCv#ensureLoaded()}; constructing a processor does it).
      *
      * @return float32 pixel values, CHW, RGB
      */

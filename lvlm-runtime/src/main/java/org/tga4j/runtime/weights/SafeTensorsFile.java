@@ -279,6 +279,11 @@ public final class SafeTensorsFile implements AutoCloseable {
      * I16 is widened to INT32 (the PyTorch engine has no int16 creation path).
      */
     public NDArray load(String name, NDManager manager) {
+        return load(name, manager, MAX_BUFFER_BYTES);
+    }
+
+    /** As {@link #load(String, NDManager)}, assembling from row blocks when the result exceeds {@code maxBuffer}. */
+    NDArray load(String name, NDManager manager, long maxBuffer) {
         TensorInfo t = info(name);
         ensureOpen();
         long[] shape = t.shape();
@@ -287,8 +292,8 @@ public final class SafeTensorsFile implements AutoCloseable {
         if (t.numel() == 0) {
             return manager.zeros(new Shape(shape), outType);
         }
-        if (outBytes > MAX_BUFFER_BYTES) {
-            return loadInRowBlocks(t, manager, outType);
+        if (outBytes > maxBuffer) {
+            return loadInRowBlocks(t, manager, outType, maxBuffer);
         }
         return manager.create(readConverted(t, 0, t.numel()), new Shape(shape), outType);
     }
@@ -332,17 +337,17 @@ public final class SafeTensorsFile implements AutoCloseable {
         };
     }
 
-    private NDArray loadInRowBlocks(TensorInfo t, NDManager manager, DataType outType) {
+    private NDArray loadInRowBlocks(TensorInfo t, NDManager manager, DataType outType, long maxBuffer) {
         long[] shape = t.shape();
         long rows = shape.length == 0 ? 1 : shape[0];
         long perRow = rows == 0 ? 0 : t.numel() / rows;
         long rowBytes = perRow * outType.getNumOfBytes();
-        if (shape.length == 0 || rowBytes > MAX_BUFFER_BYTES) {
+        if (shape.length == 0 || rowBytes > maxBuffer) {
             throw new CheckpointException("tensor '" + t.name() + "' in " + file + " with shape "
-                    + Arrays.toString(shape) + " has rows larger than " + MAX_BUFFER_BYTES
+                    + Arrays.toString(shape) + " has rows larger than " + maxBuffer
                     + " bytes; cannot be loaded through a single buffer");
         }
-        long rowsPerBlock = Math.max(1, MAX_BUFFER_BYTES / rowBytes);
+        long rowsPerBlock = Math.max(1, maxBuffer / rowBytes);
         try (NDManager tmp = manager.newSubManager()) {
             NDList parts = new NDList();
             for (long r = 0; r < rows; r += rowsPerBlock) {

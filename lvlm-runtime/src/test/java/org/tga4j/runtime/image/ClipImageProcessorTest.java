@@ -224,9 +224,9 @@ class ClipImageProcessorTest {
         for (int i = 0; i < pil.length; i++) {
             max = Math.max(max, Math.abs(pil[i] - cv[i]));
         }
-        // one grey level is 1/255/std ≈ 0.015 normalised; on a smooth 3.75x downscale they differ by a few levels
+        // one grey level is 1/255/std ≈ 0.015 normalised; on a smooth 3.75x downscale they differ by ≤ 2 levels
         assertTrue(max > 0, "the two resamplers are different algorithms");
-        assertTrue(max < 0.15f, "max abs difference " + max);
+        assertTrue(max < 0.045f, "max abs difference " + max);
     }
 
     @Test

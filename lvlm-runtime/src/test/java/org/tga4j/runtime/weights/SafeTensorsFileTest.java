@@ -22,6 +22,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -203,6 +204,45 @@ class SafeTensorsFileTest {
                 "{\"e\":{\"dtype\":\"F32\",\"shape\":[0,4],\"data_offsets\":[0,0]}}", new byte[0]);
         try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
             assertEquals(new Shape(0, 4), f.load("e", manager).getShape());
+        }
+    }
+
+    @Test
+    void tensorsLargerThanOneBufferAreAssembledFromRowBlocks() throws IOException {
+        Path file = mixedFile();
+        try (SafeTensorsFile f = SafeTensorsFile.open(file); NDManager m = manager.newSubManager()) {
+            // w.f32 is 2x3 floats (24 bytes): a 12-byte limit forces one row per block
+            NDArray blocks = f.load("w.f32", m, 12);
+            assertEquals(new Shape(2, 3), blocks.getShape());
+            assertSame(m, blocks.getManager());
+            assertArrayEquals(f.loadFloats("w.f32"), blocks.toFloatArray());
+            NDArray bf = f.load("w.bf16", m, 16); // 9 bf16 widened = 36 bytes → blocks of 4 elements
+            assertArrayEquals(bits(f.loadFloats("w.bf16")), bits(bf.toFloatArray()));
+            CheckpointException e = assertThrows(CheckpointException.class, () -> f.load("w.f32", m, 8));
+            assertMentions(e, "'w.f32'", "rows larger than 8");
+        }
+    }
+
+    @Test
+    void concurrentLoadsFromOneFileAgree() throws Exception {
+        try (SafeTensorsFile f = SafeTensorsFile.open(mixedFile())) {
+            float[] want = f.loadFloats("w.bf16");
+            List<java.util.concurrent.Callable<float[]>> jobs = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                jobs.add(() -> {
+                    try (NDManager m = manager.newSubManager()) {
+                        return f.load("w.bf16", m).toFloatArray();
+                    }
+                });
+            }
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                for (var fut : pool.invokeAll(jobs)) {
+                    assertArrayEquals(bits(want), bits(fut.get()));
+                }
+            } finally {
+                pool.shutdown();
+            }
         }
     }
 
