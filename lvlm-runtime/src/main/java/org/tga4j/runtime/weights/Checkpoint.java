@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,16 +111,14 @@ public final class Checkpoint implements AutoCloseable {
         Map<String, String> meta = new LinkedHashMap<>();
         JsonNode m = root.get("metadata");
         if (m != null && m.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : m.properties()) {
                 meta.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
             }
         }
         Map<String, SafeTensorsFile> shards = new LinkedHashMap<>();
         Map<String, SafeTensorsFile> byTensor = new LinkedHashMap<>();
         try {
-            for (Iterator<Map.Entry<String, JsonNode>> it = wm.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : wm.properties()) {
                 String tensor = e.getKey();
                 if (!e.getValue().isTextual()) {
                     throw new CheckpointException("sharded index " + index + ": weight_map entry for '" + tensor

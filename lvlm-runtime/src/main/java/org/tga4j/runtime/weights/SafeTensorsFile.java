@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +78,11 @@ public final class SafeTensorsFile implements AutoCloseable {
      * @throws CheckpointException when the file is missing, unreadable, truncated or has an invalid header
      */
     public static SafeTensorsFile open(Path file) {
+        return open(file, true);
+    }
+
+    /** As {@link #open(Path)}; with {@code allowPrivateMapping=false} every tensor is copied into native memory. */
+    static SafeTensorsFile open(Path file, boolean allowPrivateMapping) {
         FileChannel ch;
         try {
             ch = FileChannel.open(file, StandardOpenOption.READ);
@@ -111,8 +115,10 @@ public final class SafeTensorsFile implements AutoCloseable {
             long dataSize = size - dataStart;
             Map<String, String> meta = new LinkedHashMap<>();
             Map<String, TensorInfo> infos = parseHeader(file, header.array(), dataSize, meta);
-            return new SafeTensorsFile(file, ch, dataStart, Collections.unmodifiableMap(infos),
+            SafeTensorsFile f = new SafeTensorsFile(file, ch, dataStart, Collections.unmodifiableMap(infos),
                     Collections.unmodifiableMap(meta));
+            f.privateUnavailable = !allowPrivateMapping;
+            return f;
         } catch (IOException e) {
             closeQuietly(ch);
             throw new CheckpointException("cannot read safetensors file " + file + ": " + e, e);
@@ -137,8 +143,7 @@ public final class SafeTensorsFile implements AutoCloseable {
                     + "\"data_offsets\"}, ...}");
         }
         Map<String, TensorInfo> infos = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             String name = e.getKey();
             JsonNode v = e.getValue();
             if (name.equals("__metadata__")) {
@@ -156,8 +161,7 @@ public final class SafeTensorsFile implements AutoCloseable {
             throw new CheckpointException("safetensors file " + file
                     + ": __metadata__ must be a JSON object of string values, found " + v.getNodeType());
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> m = it.next();
+        for (Map.Entry<String, JsonNode> m : v.properties()) {
             if (!m.getValue().isTextual()) {
                 throw new CheckpointException("safetensors file " + file + ": __metadata__ key '" + m.getKey()
                         + "' must have a string value, found " + m.getValue().getNodeType());
@@ -275,6 +279,11 @@ public final class SafeTensorsFile implements AutoCloseable {
      * I16 is widened to INT32 (the PyTorch engine has no int16 creation path).
      */
     public NDArray load(String name, NDManager manager) {
+        return load(name, manager, MAX_BUFFER_BYTES);
+    }
+
+    /** As {@link #load(String, NDManager)}, assembling from row blocks when the result exceeds {@code maxBuffer}. */
+    NDArray load(String name, NDManager manager, long maxBuffer) {
         TensorInfo t = info(name);
         ensureOpen();
         long[] shape = t.shape();
@@ -283,8 +292,8 @@ public final class SafeTensorsFile implements AutoCloseable {
         if (t.numel() == 0) {
             return manager.zeros(new Shape(shape), outType);
         }
-        if (outBytes > MAX_BUFFER_BYTES) {
-            return loadInRowBlocks(t, manager, outType);
+        if (outBytes > maxBuffer) {
+            return loadInRowBlocks(t, manager, outType, maxBuffer);
         }
         return manager.create(readConverted(t, 0, t.numel()), new Shape(shape), outType);
     }
@@ -328,17 +337,17 @@ public final class SafeTensorsFile implements AutoCloseable {
         };
     }
 
-    private NDArray loadInRowBlocks(TensorInfo t, NDManager manager, DataType outType) {
+    private NDArray loadInRowBlocks(TensorInfo t, NDManager manager, DataType outType, long maxBuffer) {
         long[] shape = t.shape();
         long rows = shape.length == 0 ? 1 : shape[0];
         long perRow = rows == 0 ? 0 : t.numel() / rows;
         long rowBytes = perRow * outType.getNumOfBytes();
-        if (shape.length == 0 || rowBytes > MAX_BUFFER_BYTES) {
+        if (shape.length == 0 || rowBytes > maxBuffer) {
             throw new CheckpointException("tensor '" + t.name() + "' in " + file + " with shape "
-                    + Arrays.toString(shape) + " has rows larger than " + MAX_BUFFER_BYTES
+                    + Arrays.toString(shape) + " has rows larger than " + maxBuffer
                     + " bytes; cannot be loaded through a single buffer");
         }
-        long rowsPerBlock = Math.max(1, MAX_BUFFER_BYTES / rowBytes);
+        long rowsPerBlock = Math.max(1, maxBuffer / rowBytes);
         try (NDManager tmp = manager.newSubManager()) {
             NDList parts = new NDList();
             for (long r = 0; r < rows; r += rowsPerBlock) {

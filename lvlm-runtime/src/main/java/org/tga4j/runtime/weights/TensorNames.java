@@ -13,7 +13,7 @@ final class TensorNames {
     }
 
     /**
-     * A message suffix listing up to five stored names that share the longest dot-separated suffix with
+     * A message suffix listing up to five stored names that share the longest dot-separated suffix (failing that, prefix) with
      * {@code missing} (so {@code layers.0.self_attn.q_proj.weight} finds
      * {@code language_model.model.layers.0.self_attn.q_proj.weight}), or an empty string when none shares one.
      */
@@ -29,11 +29,27 @@ final class TensorNames {
             }
         }
         if (scored.isEmpty()) {
-            return names.isEmpty() ? "" : "; no stored name shares its last component";
+            for (String n : names) {
+                int s = commonPrefixSegments(want, n.split("\\."));
+                if (s > 0) {
+                    scored.add(new Scored(n, s));
+                }
+            }
+        }
+        if (scored.isEmpty()) {
+            return names.isEmpty() ? "" : "; no stored name shares its first or last component";
         }
         scored.sort(Comparator.comparingInt(Scored::score).reversed().thenComparing(Scored::name));
         List<String> best = scored.stream().limit(MAX_SUGGESTIONS).map(Scored::name).toList();
         return "; close names: " + String.join(", ", best);
+    }
+
+    private static int commonPrefixSegments(String[] a, String[] b) {
+        int n = 0;
+        while (n < a.length && n < b.length && a[n].equals(b[n])) {
+            n++;
+        }
+        return n;
     }
 
     private static int commonSuffixSegments(String[] a, String[] b) {
