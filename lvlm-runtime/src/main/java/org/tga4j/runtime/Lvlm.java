@@ -2,8 +2,6 @@ package org.tga4j.runtime;
 
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,9 +176,7 @@ public final class Lvlm implements AutoCloseable {
     /** Normalised pixels {@code [N, 3, S, S]} for image files, in the given manager. */
     public NDArray pixels(NDManager m, List<Path> images) {
         if (imageProcessor == null) throw new IllegalStateException(directory + " is a text-only model");
-        NDList each = new NDList();
-        for (Path image : images) each.add(imageProcessor.toNDArray(imageProcessor.preprocess(image), m));
-        return NDArrays.concat(each);
+        return imageProcessor.preprocessBatch(images, m);
     }
 
     /** Generates for one request. */
