@@ -178,6 +178,12 @@ public final class Checkpoint implements AutoCloseable {
             return "";
         }
         if (found.isEmpty()) {
+            for (String pickle : new String[] {"pytorch_model.bin", "pytorch_model.bin.index.json", "model.pt"}) {
+                if (Files.exists(dir.resolve(pickle))) {
+                    return "; found " + pickle + ", a PyTorch pickle checkpoint, which is not supported: convert it "
+                            + "to safetensors (transformers: save_pretrained(dir, safe_serialization=True))";
+                }
+            }
             return " (the directory holds no .safetensors files)";
         }
         Collections.sort(found);

@@ -41,6 +41,8 @@ import java.util.stream.Stream;
 public final class SafeTensorsWriter {
     /** Shard file names written by {@link #writeSharded}, as Hugging Face names them. */
     static final Pattern SHARD_NAME = Pattern.compile("model-\\d{5}-of-\\d{5}\\.safetensors");
+    /** transformers' default {@code max_shard_size} ("5GB"). */
+    public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
     /** Metadata key tying each shard to the index of the same save. */
     public static final String SAVE_ID_KEY = "tga4j_save_id";
     static final String SINGLE_FILE = "model.safetensors";

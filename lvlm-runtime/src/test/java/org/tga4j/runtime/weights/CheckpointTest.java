@@ -266,6 +266,14 @@ class CheckpointTest {
     }
 
     @Test
+    void pytorchPickleCheckpointIsNamedAsUnsupported() throws IOException {
+        Files.write(tmp.resolve("pytorch_model.bin"), new byte[] {1, 2, 3});
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.open(tmp));
+        assertTrue(e.getMessage().contains("pytorch_model.bin") && e.getMessage().contains("not supported"),
+                e.getMessage());
+    }
+
+    @Test
     void missingDirectoryIsAClearError() {
         Path nowhere = tmp.resolve("absent");
         CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.open(nowhere));

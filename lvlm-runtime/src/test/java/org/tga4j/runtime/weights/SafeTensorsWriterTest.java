@@ -128,6 +128,19 @@ class SafeTensorsWriterTest {
     }
 
     @Test
+    void nonContiguousViewsAreWrittenInLogicalOrder() {
+        Path file = tmp.resolve("t.safetensors");
+        try (NDManager m = manager.newSubManager()) {
+            NDArray a = m.create(new float[] {1, 2, 3, 4, 5, 6}, new Shape(2, 3));
+            SafeTensorsWriter.write(file, Map.of("t", a.transpose()), Map.of());
+        }
+        try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
+            assertArrayEquals(new long[] {3, 2}, f.info("t").shape());
+            assertArrayEquals(new float[] {1, 4, 2, 5, 3, 6}, f.loadFloats("t"));
+        }
+    }
+
+    @Test
     void failedWriteLeavesThePreviousFileIntactAndNoTempFiles() throws IOException {
         Path file = tmp.resolve("keep.safetensors");
         SafeTensorsWriter.writeHost(file, Map.of("w", new HostTensor(new float[] {1, 2}, new long[] {2})), Map.of());
