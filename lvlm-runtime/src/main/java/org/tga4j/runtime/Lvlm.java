@@ -246,6 +246,14 @@ public final class Lvlm implements AutoCloseable {
         return model.parameters().all();
     }
 
+    /**
+     * Saves this model (its current weights, config and tokenizer / preprocessor files) as an HF checkpoint directory,
+     * atomically, in the tensor-name scheme it was loaded with.
+     */
+    public void save(Path out) {
+        ModelWriter.save(out, config, parameters(), directory, Map.of(), ModelWriter.DEFAULT_MAX_SHARD_BYTES);
+    }
+
     @Override
     public void close() {
         tokenizer.close();

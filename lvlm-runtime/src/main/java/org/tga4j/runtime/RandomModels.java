@@ -5,16 +5,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.tga4j.runtime.config.ClipConfig;
+import org.tga4j.runtime.config.ClipTextConfig;
 import org.tga4j.runtime.config.ClipVisionConfig;
 import org.tga4j.runtime.config.LlavaConfig;
 import org.tga4j.runtime.config.ModelConfig;
 import org.tga4j.runtime.config.TextConfig;
 import org.tga4j.runtime.image.ImageProcessorConfig;
+import org.tga4j.runtime.model.ClipModel;
+import org.tga4j.runtime.model.ClipVisionTower;
 import org.tga4j.runtime.model.LlavaModel;
 import org.tga4j.runtime.model.Parameters;
 import org.tga4j.runtime.model.RandomParameterSource;
@@ -33,7 +35,8 @@ public final class RandomModels {
     /**
      * What to generate.
      *
-     * @param arch {@code llama}, {@code mistral}, {@code qwen2} (text-only) or {@code llava} (CLIP + projector + llama)
+     * @param arch {@code llama}, {@code mistral}, {@code qwen2} (text-only), {@code llava} (CLIP + projector + llama)
+     *     or {@code clip} (dual encoder; text tower sized by layers/hidden/heads)
      * @param intermediate MLP width (0: {@code ~8/3 hidden}, rounded up to a multiple of 32)
      */
     public record Spec(String arch, int layers, int hidden, int heads, int kvHeads, int intermediate, int vocab,
@@ -61,15 +64,14 @@ public final class RandomModels {
                     if (s.findAny().isPresent()) throw new IllegalArgumentException(out + " exists and is not empty");
                 }
             }
-            Path parent = out.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp");
+            Path target = out.toAbsolutePath();
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
             try {
                 writeInto(spec, tmp);
-                if (Files.isDirectory(out)) Files.delete(out);
-                Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+                ModelWriter.replaceDirectory(tmp, target);
             } finally {
-                deleteRecursively(tmp);
+                ModelWriter.deleteRecursively(tmp);
             }
             return out;
         } catch (IOException e) {
@@ -86,6 +88,10 @@ public final class RandomModels {
             eos = tok.eosId();
             image = tok.tokenId("<image>").orElseThrow(() -> new IllegalStateException("tokenizer lacks <image>"));
         }
+        if (spec.arch().equals("clip")) {
+            writeClip(spec, dir, vocab, eos);
+            return;
+        }
         String textType = spec.arch().equals("llava") ? "llama" : spec.arch();
         TextConfig text = new TextConfig(textType, vocab, spec.hidden(), spec.mlpWidth(), spec.layers(), spec.heads(),
                 spec.kvHeads(), null, "silu", 4096, 1e-5, 10000.0, false, null, null, bos, eos, null);
@@ -93,13 +99,11 @@ public final class RandomModels {
         try (NDManager m = NDManager.newBaseManager()) {
             Parameters params = new Parameters(new RandomParameterSource(m, spec.seed(), 0.02));
             if (spec.arch().equals("llava")) {
-                ClipVisionConfig vision = new ClipVisionConfig(null, spec.visionHidden(), spec.visionHidden() * 4,
-                        spec.visionLayers(), Math.max(1, spec.visionHidden() / 32), 3, spec.imageSize(),
-                        spec.patchSize(), "quick_gelu", 1e-5, spec.visionHidden());
+                ClipVisionConfig vision = visionConfig(spec);
                 LlavaConfig llava = new LlavaConfig("llava", text, vision, "gelu", "mlp2x_gelu", -2, "default", image,
                         "pad", false);
                 // Build the whole tower (every block), not just the blocks up to vision_feature_layer.
-                new org.tga4j.runtime.model.ClipVisionTower(params, vision, TensorNames.LLAVA_ORIGINAL.vision(),
+                new ClipVisionTower(params, vision, TensorNames.LLAVA_ORIGINAL.vision(),
                         vision.numHiddenLayers(), true);
                 new LlavaModel(params, llava, TensorNames.LLAVA_ORIGINAL);
                 ImageProcessorConfig.clip(spec.imageSize()).save(dir.resolve("preprocessor_config.json"));
@@ -116,10 +120,23 @@ public final class RandomModels {
                 "{\n  \"bos_token_id\": " + bos + ",\n  \"eos_token_id\": " + eos + "\n}\n");
     }
 
-    private static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(x);
+    private static void writeClip(Spec spec, Path dir, int vocab, int eos) throws IOException {
+        ClipVisionConfig vision = visionConfig(spec);
+        ClipTextConfig text = new ClipTextConfig(null, vocab, spec.hidden(), spec.mlpWidth(), spec.layers(),
+                spec.heads(), 77, "quick_gelu", 1e-5, eos, spec.hidden());
+        ClipConfig config = new ClipConfig("clip", text, vision, spec.hidden(), 2.6592);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameters params = new Parameters(new RandomParameterSource(m, spec.seed(), 0.02));
+            new ClipModel(params, config);
+            SafeTensorsWriter.write(dir.resolve("model.safetensors"), params.all(), Map.of("format", "pt"));
         }
+        ImageProcessorConfig.clip(spec.imageSize()).save(dir.resolve("preprocessor_config.json"));
+        ModelConfig.save(config, dir);
+    }
+
+    private static ClipVisionConfig visionConfig(Spec spec) {
+        return new ClipVisionConfig(null, spec.visionHidden(), spec.visionHidden() * 4, spec.visionLayers(),
+                Math.max(1, spec.visionHidden() / 32), 3, spec.imageSize(), spec.patchSize(), "quick_gelu", 1e-5,
+                spec.visionHidden());
     }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 @Command(name = "random-model", mixinStandardHelpOptions = true,
         description = "Write a randomly initialised checkpoint (config.json, model.safetensors, a real tokenizer.json).")
 public final class RandomModelCommand implements Callable<Integer> {
-    @Option(names = "--arch", defaultValue = "llama", description = "llama, mistral, qwen2 or llava (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arch", defaultValue = "llama", description = "llama, mistral, qwen2, llava or clip (default: ${DEFAULT-VALUE}).")
     String arch;
 
     @Option(names = "--out", required = true, description = "Output directory (must not exist or be empty).")
@@ -29,8 +29,8 @@ public final class RandomModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!java.util.Set.of("llama", "mistral", "qwen2", "llava").contains(arch)) {
-            throw new IllegalArgumentException("--arch must be llama, mistral, qwen2 or llava, got '" + arch + "'");
+        if (!java.util.Set.of("llama", "mistral", "qwen2", "llava", "clip").contains(arch)) {
+            throw new IllegalArgumentException("--arch must be llama, mistral, qwen2, llava or clip, got '" + arch + "'");
         }
         RandomModels.write(new RandomModels.Spec(arch, layers, hidden, heads, kvHeads, intermediate, vocab, seed,
                 visionLayers, visionHidden, imageSize, patchSize), out);

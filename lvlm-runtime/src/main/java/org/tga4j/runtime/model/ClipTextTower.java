@@ -9,7 +9,7 @@ import org.tga4j.runtime.config.ClipTextConfig;
 
 /**
  * The CLIP text encoder: token + position embeddings, causal transformer blocks, {@code final_layer_norm}; the
- * sentence representation is the hidden state at the end-of-text token.
+ * sentence representation is the hidden state at the end-of-text token (the last real token).
  */
 public final class ClipTextTower {
     private final ClipTextConfig config;
@@ -34,8 +34,10 @@ public final class ClipTextTower {
     }
 
     /**
-     * Pooled text representations {@code [B, hidden]} for right-padded token ids. The pooled position follows HF:
-     * the first {@code eos_token_id} in each row (or, for legacy configs with {@code eos_token_id == 2}, the highest id).
+     * Pooled text representations {@code [B, hidden]} for right-padded token ids that each end with the end-of-text
+     * token: the final-norm hidden state at each row's last real token. (HF pools at the end-of-text token — the
+     * first {@code eos_token_id}, or for legacy configs the highest id, which for CLIP's tokenizer is that same
+     * token — so for texts tokenized with end-of-text appended the two agree.)
      */
     public NDArray pooled(TextBatch batch) {
         NDManager m = batch.manager();
@@ -47,24 +49,19 @@ public final class ClipTextTower {
         }
         long[] flat = new long[rows * len];
         boolean[][] valid = new boolean[rows][len];
-        int[] pool = new int[rows];
+        long[] pooledRows = new long[rows];
         for (int b = 0; b < rows; b++) {
-            int eos = -1, argmax = 0;
             for (int t = 0; t < len; t++) {
                 flat[b * len + t] = ids[b][t];
                 valid[b][t] = t < batch.lengths()[b];
-                if (eos < 0 && ids[b][t] == config.eosTokenId() && valid[b][t]) eos = t;
-                if (valid[b][t] && ids[b][t] > ids[b][argmax]) argmax = t;
             }
-            pool[b] = config.eosTokenId() == 2 ? argmax : (eos >= 0 ? eos : batch.lengths()[b] - 1);
+            pooledRows[b] = (long) b * len + batch.lengths()[b] - 1;
         }
         NDArray x = tokenEmbedding.get(m, new NDIndex("{}", m.create(flat))).reshape(rows, len, config.hiddenSize())
                 .add(positionEmbedding.get(m, new NDIndex(":" + len + ", :")));
         NDArray mask = AttentionMask.causal(m, valid, len);
         for (ClipEncoderLayer layer : layers) x = layer.forward(x, mask);
         x = Ops.layerNorm(x, finalLnWeight, finalLnBias, config.layerNormEps().floatValue());
-        long[] pooledRows = new long[rows];
-        for (int b = 0; b < rows; b++) pooledRows[b] = (long) b * len + pool[b];
         return x.reshape((long) rows * len, config.hiddenSize()).get(m.create(pooledRows));
     }
 
