@@ -85,7 +85,7 @@ public final class BpeTokenizerTrainer {
 
     /**
      * Writes the tokenizer files of a random test/benchmark model to {@code dir}: a BPE trained on a generated
-     * pseudo-English corpus, padded with reserved special tokens ({@code <|reserved_N|>}) so the vocabulary has
+     * pseudo-English corpus, padded with reserved, never-produced vocabulary entries ({@code <|reserved_N|>}) so the vocabulary has
      * exactly {@code vocabSize} entries.
      */
     public static void writeRandomModelTokenizer(Path dir, int vocabSize, long seed) throws IOException {
