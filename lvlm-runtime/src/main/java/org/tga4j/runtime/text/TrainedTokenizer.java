@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -248,12 +249,18 @@ public final class TrainedTokenizer {
     /**
      * Writes {@code tokenizer.json}, {@code tokenizer_config.json} and {@code special_tokens_map.json} into
      * {@code dir} (created if needed); each file goes to a temporary file first and is then moved into place.
+     *
+     * @throws UncheckedIOException naming the directory when writing fails
      */
-    public void save(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        writeAtomically(dir.resolve("tokenizer.json"), tokenizerJson());
-        writeAtomically(dir.resolve("tokenizer_config.json"), tokenizerConfigJson());
-        writeAtomically(dir.resolve("special_tokens_map.json"), specialTokensMapJson());
+    public void save(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            writeAtomically(dir.resolve("tokenizer.json"), tokenizerJson());
+            writeAtomically(dir.resolve("tokenizer_config.json"), tokenizerConfigJson());
+            writeAtomically(dir.resolve("special_tokens_map.json"), specialTokensMapJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write tokenizer files to " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private static void writeAtomically(Path target, String content) throws IOException {

@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The tokenizer.json our trainer writes is read identically by DJL (HF tokenizers, Rust) and by Jlama 0.8.4's
@@ -39,6 +41,33 @@ class JlamaTokenizerCompatTest {
             }
             String plain = "What is shown in this image? A red car.";
             assertEquals(ours.decode(ours.encode(plain)), jlama.decode(jlama.encode(plain)));
+        }
+    }
+
+    /**
+     * The Jinja chat_template we write renders (in Jlama's Jinjava) exactly the text our template encodes, for a
+     * multi-turn conversation ending in a generation prompt (HF's apply_chat_template would render the same).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"llava_v1", "vicuna_v1", "llava_llama_2", "mistral_instruct", "chatml"})
+    void writtenJinjaChatTemplateRendersWhatOurTemplateEncodes(String name) throws Exception {
+        Path dir = tmp.resolve(name);
+        BpeTokenizerTrainer.train(TestTokenizers.corpus(), 600, TestTokenizers.TEMPLATE_TOKENS)
+                .withChatTemplate(name).save(dir);
+        LlamaTokenizer jlama = new LlamaTokenizer(dir);
+        String prompt = jlama.promptSupport().orElseThrow().builder()
+                .addSystemMessage("Be brief.")
+                .addUserMessage("<image>\nWhat is this?")
+                .addAssistantMessage("A dog.")
+                .addUserMessage("Is it big?")
+                .addGenerationPrompt(true)
+                .build().getPrompt();
+        try (TextTokenizer ours = TextTokenizer.load(dir)) {
+            List<ChatMessage> msgs = List.of(ChatMessage.system("Be brief."), ChatMessage.user("<image>\nWhat is this?"),
+                    ChatMessage.assistant("A dog."), ChatMessage.user("Is it big?"));
+            EncodedPrompt p = ChatTemplates.byName(name).encode(msgs, PromptOptions.textOnly(), ours);
+            // Jlama renders bos_token as "" (its generate() prepends bos itself), so compare without <s>
+            assertEquals(prompt, ours.decode(p.ids(), false).replace("<s>", ""), name);
         }
     }
 
