@@ -201,6 +201,9 @@ public final class BpeTokenizerTrainer {
 
         private void apply(int a, int b, int merged) {
             Set<Integer> touched = where.remove(key(a, b));
+            if (touched == null) {
+                touched = Set.of();
+            }
             Set<Long> changed = new HashSet<>();
             for (int w : touched) {
                 int[] old = words[w];

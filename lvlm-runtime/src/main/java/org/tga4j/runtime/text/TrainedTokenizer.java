@@ -200,7 +200,10 @@ public final class TrainedTokenizer {
         return pp;
     }
 
-    /** The {@code tokenizer_config.json} document. */
+    /**
+     * The {@code tokenizer_config.json} document. It deliberately has no {@code "legacy"} key: Jlama reads
+     * {@code legacy: false} as "no byte-level mapping" and would then mis-encode every space.
+     */
     public String tokenizerConfigJson() {
         ObjectNode c = JSON.createObjectNode();
         c.put("tokenizer_class", "PreTrainedTokenizerFast");
