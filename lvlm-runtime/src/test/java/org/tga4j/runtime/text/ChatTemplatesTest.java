@@ -279,6 +279,17 @@ class ChatTemplatesTest {
     }
 
     @Test
+    void literalImageTextIsTemplateSoTheQuestionSpanHoldsOnlyTheText() {
+        // the TGA target pass: text-only "<image> {caption}" whose caption tokens are pooled
+        String caption = "A red car is parked near the old tree.";
+        EncodedPrompt p = ChatTemplates.byName("llava_llama_2").encode(
+                List.of(ChatMessage.user("<image> " + caption)), PromptOptions.textOnly(), tok);
+        assertEquals(caption, joined(tok, p, SpanKind.QUESTION, 0));
+        assertTrue(p.layout().spans(SpanKind.IMAGE).isEmpty());
+        assertTrue(text(tok, p.ids()).contains("\n\n<image> " + caption + " [/INST]"));
+    }
+
+    @Test
     void plainWithRetrievedTextPutsItBeforeTheImage() {
         PromptOptions o = PromptOptions.withImage(imageId, N_IMAGE).withRetrievedText("a cat").withGenerationPrompt(false);
         EncodedPrompt p = ChatTemplates.byName("plain").encode(oneTurn(), o, tok);
