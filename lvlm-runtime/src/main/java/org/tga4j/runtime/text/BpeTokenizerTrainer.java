@@ -1,6 +1,5 @@
 package org.tga4j.runtime.text;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -85,10 +84,13 @@ public final class BpeTokenizerTrainer {
 
     /**
      * Writes the tokenizer files of a random test/benchmark model to {@code dir}: a BPE trained on a generated
-     * pseudo-English corpus, padded with reserved special tokens ({@code <|reserved_N|>}) so the vocabulary has
-     * exactly {@code vocabSize} entries.
+     * pseudo-English corpus, padded with reserved, never-produced vocabulary entries ({@code <|reserved_N|>}) so the vocabulary has
+     * exactly {@code vocabSize} entries. Same seed, same files.
+     *
+     * @throws IllegalArgumentException if {@code vocabSize} is below 261 (5 special tokens + 256 byte symbols)
+     * @throws java.io.UncheckedIOException when the files cannot be written
      */
-    public static void writeRandomModelTokenizer(Path dir, int vocabSize, long seed) throws IOException {
+    public static void writeRandomModelTokenizer(Path dir, int vocabSize, long seed) {
         randomModelTokenizer(vocabSize, seed).save(dir);
     }
 
@@ -199,6 +201,9 @@ public final class BpeTokenizerTrainer {
 
         private void apply(int a, int b, int merged) {
             Set<Integer> touched = where.remove(key(a, b));
+            if (touched == null) {
+                touched = Set.of();
+            }
             Set<Long> changed = new HashSet<>();
             for (int w : touched) {
                 int[] old = words[w];

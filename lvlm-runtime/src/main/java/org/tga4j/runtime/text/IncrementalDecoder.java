@@ -21,7 +21,8 @@ public final class IncrementalDecoder {
     private int prefixOffset;
     private int readOffset;
 
-    IncrementalDecoder(TextTokenizer tokenizer, boolean skipSpecial) {
+    /** A decoder over {@code tokenizer}; {@code skipSpecial} drops special tokens (eos...) from the text. */
+    public IncrementalDecoder(TextTokenizer tokenizer, boolean skipSpecial) {
         this.tokenizer = tokenizer;
         this.skipSpecial = skipSpecial;
     }

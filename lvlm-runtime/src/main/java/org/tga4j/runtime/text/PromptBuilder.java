@@ -88,7 +88,9 @@ final class PromptBuilder {
 
     /**
      * User text of a turn: {@code separator} (the whitespace between the role label and the text) joined to the
-     * text, split around {@code <image>} placeholders. Whitespace-only pieces are TEMPLATE, the rest QUESTION.
+     * text, split around {@code <image>} placeholders (expanded to IMAGE, or kept as literal TEMPLATE text when
+     * images do not expand, so QUESTION never includes the placeholder). Whitespace-only pieces are TEMPLATE,
+     * the rest QUESTION.
      * In the first turn with {@code retrievedText}, renders {@code Retrieved Text: {r}. <image>\n{q}} where q
      * is the user text without its placeholders.
      */
@@ -100,9 +102,6 @@ final class PromptBuilder {
             text(SpanKind.TEMPLATE, ". ", turn);
             image(turn);
             return question.isEmpty() ? this : text(SpanKind.QUESTION, "\n" + question, turn);
-        }
-        if (!options.expandsImages()) {
-            return userPiece(separator + content, turn);
         }
         String[] parts = content.split(java.util.regex.Pattern.quote(IMAGE_PLACEHOLDER), -1);
         for (int i = 0; i < parts.length; i++) {

@@ -42,14 +42,15 @@ public final class TextTokenizer implements AutoCloseable {
         this.modelDir = modelDir;
         this.native_ = tokenizer;
         this.meta = meta;
-        this.bosId = meta.genBosId() != null ? meta.genBosId() : idOf(meta.bosToken());
+        int bos = meta.genBosId() != null ? meta.genBosId() : idOf(meta.bosToken());
+        this.bosId = bos >= 0 ? bos : idOf(meta.postProcessorBos());
         int eosFromConfig = idOf(meta.eosToken());
         this.eosId = eosFromConfig >= 0 ? eosFromConfig
                 : meta.genEosIds().isEmpty() ? -1 : meta.genEosIds().get(0);
         int pad = meta.genPadId() != null ? meta.genPadId() : idOf(meta.padToken());
         this.padId = pad >= 0 ? pad : eosId;
         this.unkId = idOf(meta.unkToken());
-        this.addBos = meta.addBosToken() != null ? meta.addBosToken() : meta.postProcessorAddsBos();
+        this.addBos = meta.addBosToken() != null ? meta.addBosToken() : meta.postProcessorBos() != null;
         Set<Integer> stops = new LinkedHashSet<>();
         if (eosId >= 0) {
             stops.add(eosId);
@@ -149,7 +150,8 @@ public final class TextTokenizer implements AutoCloseable {
         return meta.specialIds().contains(id);
     }
 
-    /** Begin-of-sequence id: generation_config {@code bos_token_id}, else tokenizer_config {@code bos_token}; -1 if none. */
+    /** Begin-of-sequence id: generation_config {@code bos_token_id}, else tokenizer_config {@code bos_token}, else the
+     * post-processor's leading special token; -1 if none. */
     public int bosId() {
         return bosId;
     }

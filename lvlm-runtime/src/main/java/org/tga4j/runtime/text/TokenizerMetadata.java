@@ -27,7 +27,7 @@ record TokenizerMetadata(
         String padToken,
         String unkToken,
         Boolean addBosToken,
-        boolean postProcessorAddsBos,
+        String postProcessorBos,
         long modelMaxLength,
         Integer genBosId,
         List<Integer> genEosIds,
@@ -120,7 +120,7 @@ record TokenizerMetadata(
         return new TokenizerMetadata(idToToken, toId, specials,
                 tokenName(cfg.get("bos_token")), tokenName(cfg.get("eos_token")),
                 tokenName(cfg.get("pad_token")), tokenName(cfg.get("unk_token")),
-                addBos, postProcessorAddsBos(tok.get("post_processor"), idToToken), maxLen,
+                addBos, postProcessorBos(tok.get("post_processor")), maxLen,
                 genBos, List.copyOf(new LinkedHashSet<>(genEos)), genPad, cfg);
     }
 
@@ -140,13 +140,13 @@ record TokenizerMetadata(
         return n == null || !n.canConvertToInt() || n.isNull() ? null : n.asInt();
     }
 
-    /** True when a TemplateProcessing post-processor starts the single-sequence template with a special token. */
-    private static boolean postProcessorAddsBos(JsonNode pp, String[] idToToken) {
+    /** The special token a TemplateProcessing post-processor puts first in a single sequence, or null. */
+    private static String postProcessorBos(JsonNode pp) {
         if (pp == null || !"TemplateProcessing".equals(pp.path("type").asText())) {
-            return false;
+            return null;
         }
-        JsonNode first = pp.path("single").path(0);
-        return first.has("SpecialToken");
+        JsonNode first = pp.path("single").path(0).path("SpecialToken").path("id");
+        return first.isTextual() ? first.asText() : null;
     }
 
     private static JsonNode readJson(Path file) {

@@ -1,10 +1,10 @@
 package org.tga4j.runtime.text;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,8 @@ import java.util.OptionalInt;
  * {@code with*} methods return modified copies.
  */
 public final class TrainedTokenizer {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectWriter PRETTY = JSON.writerWithDefaultPrettyPrinter();
 
     private static final List<String> CORE_TOKENS = List.of("<unk>", "<s>", "</s>", "<pad>");
 
@@ -102,7 +103,10 @@ public final class TrainedTokenizer {
     }
 
     /**
-     * A copy padded with reserved special tokens {@code <|reserved_N|>} up to exactly {@code size} tokens.
+     * A copy padded with reserved vocabulary entries {@code <|reserved_N|>} up to exactly {@code size} tokens.
+     * They are plain BPE vocabulary entries that no merge produces (so encoding never emits them and decoding
+     * prints their text), not added tokens: thousands of added tokens make tokenizer loading slow in DJL and
+     * in Jlama (which builds one regex alternation over all added tokens).
      *
      * @throws IllegalArgumentException if the vocabulary is already larger
      */
@@ -111,15 +115,13 @@ public final class TrainedTokenizer {
             throw new IllegalArgumentException("cannot pad a vocabulary of " + vocab.size() + " down to " + size);
         }
         List<String> v = new ArrayList<>(vocab);
-        List<String> specials = new ArrayList<>(specialTokens);
         for (int i = 0; v.size() < size; i++) {
             String t = "<|reserved_" + i + "|>";
             if (!ids.containsKey(t)) {
                 v.add(t);
-                specials.add(t);
             }
         }
-        return new TrainedTokenizer(v, merges, specials, chatTemplate, modelMaxLength);
+        return new TrainedTokenizer(v, merges, specialTokens, chatTemplate, modelMaxLength);
     }
 
     /** The {@code tokenizer.json} document. */
@@ -198,7 +200,10 @@ public final class TrainedTokenizer {
         return pp;
     }
 
-    /** The {@code tokenizer_config.json} document. */
+    /**
+     * The {@code tokenizer_config.json} document. It deliberately has no {@code "legacy"} key: Jlama reads
+     * {@code legacy: false} as "no byte-level mapping" and would then mis-encode every space.
+     */
     public String tokenizerConfigJson() {
         ObjectNode c = JSON.createObjectNode();
         c.put("tokenizer_class", "PreTrainedTokenizerFast");
@@ -229,7 +234,7 @@ public final class TrainedTokenizer {
                 c.put("chat_template", jinja);
             }
         }
-        return write(c);
+        return write(PRETTY, c);
     }
 
     /** The {@code special_tokens_map.json} document. */
@@ -241,18 +246,24 @@ public final class TrainedTokenizer {
         c.put("pad_token", "<pad>");
         ArrayNode extra = c.putArray("additional_special_tokens");
         specialTokens.stream().filter(s -> !CORE_TOKENS.contains(s)).forEach(extra::add);
-        return write(c);
+        return write(PRETTY, c);
     }
 
     /**
      * Writes {@code tokenizer.json}, {@code tokenizer_config.json} and {@code special_tokens_map.json} into
      * {@code dir} (created if needed); each file goes to a temporary file first and is then moved into place.
+     *
+     * @throws UncheckedIOException naming the directory when writing fails
      */
-    public void save(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        writeAtomically(dir.resolve("tokenizer.json"), tokenizerJson());
-        writeAtomically(dir.resolve("tokenizer_config.json"), tokenizerConfigJson());
-        writeAtomically(dir.resolve("special_tokens_map.json"), specialTokensMapJson());
+    public void save(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            writeAtomically(dir.resolve("tokenizer.json"), tokenizerJson());
+            writeAtomically(dir.resolve("tokenizer_config.json"), tokenizerConfigJson());
+            writeAtomically(dir.resolve("special_tokens_map.json"), specialTokensMapJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write tokenizer files to " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private static void writeAtomically(Path target, String content) throws IOException {
@@ -266,8 +277,12 @@ public final class TrainedTokenizer {
     }
 
     private static String write(ObjectNode node) {
+        return write(JSON.writer(), node);
+    }
+
+    private static String write(com.fasterxml.jackson.databind.ObjectWriter writer, ObjectNode node) {
         try {
-            return JSON.writeValueAsString(node);
+            return writer.writeValueAsString(node);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise tokenizer JSON", e);
         }
