@@ -21,7 +21,7 @@ public enum ObjectClass {
     BOOK("book", false, 30, List.of(RED, GREEN, BLUE, YELLOW, ORANGE, PURPLE, BROWN)),
     KNIFE("knife", true, 90, List.of(BLACK, BROWN, RED, BLUE)),
     GUN("gun", true, 25, List.of(BLACK, GREY, BROWN)),
-    BLOOD("blood", true, 180, List.of(RED)),
+    BLOOD("blood stain", true, 180, List.of(RED)),
     CIGARETTE("cigarette", true, 90, List.of(WHITE)),
     ALCOHOL("alcohol bottle", true, 20, List.of(GREEN, BROWN, BLUE)),
     SYRINGE("syringe", true, 90, List.of(RED, GREEN, BLUE, YELLOW));

@@ -11,8 +11,8 @@ public record SceneObject(ObjectClass cls, Colour colour, Position position) {
         if (!cls.colours.contains(colour)) throw new IllegalArgumentException(cls.key() + " cannot be " + colour.word());
     }
 
-    /** {@code a red knife at the top left}. */
+    /** {@code a red knife at the top left}, {@code an orange ball in the center}. */
     public String phrase() {
-        return "a " + colour.word() + " " + cls.noun + " " + position.phrase;
+        return TinyWorldLanguage.withArticle(colour.word() + " " + cls.noun) + " " + position.phrase;
     }
 }
