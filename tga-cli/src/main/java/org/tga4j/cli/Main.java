@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "tga4j: Text-Guided vision-language Alignment for LLaVA-style models on the JVM.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            TinyWorldCommand.class,
         })
 public final class Main implements Runnable {
 
