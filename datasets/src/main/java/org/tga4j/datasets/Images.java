@@ -13,7 +13,8 @@ import org.opencv.imgcodecs.Imgcodecs;
  * Image I/O through OpenCV with validation. {@link #read} checks, in order: the file exists and is readable, is not
  * empty, is not larger than {@link ImageLimits#maxBytes()}, is a supported format (by magic bytes, not extension),
  * declares sane dimensions in its header (checked before decoding, so a decompression bomb is never decoded), and
- * decodes. Any failure is an {@link ImageValidationException} naming the file.
+ * decodes. Any failure is an {@link ImageValidationException} naming the file. Images come back as 8-bit BGR with
+ * the EXIF orientation tag ignored (pixels as stored, as PIL's {@code Image.open} returns them to LLaVA).
  */
 public final class Images {
     private static volatile boolean loaded;
@@ -53,7 +54,8 @@ public final class Images {
         MatOfByte buf = new MatOfByte(bytes);
         Mat img;
         try {
-            img = Imgcodecs.imdecode(buf, Imgcodecs.IMREAD_COLOR);
+            // like PIL (which LLaVA's loaders use), ignore the EXIF orientation tag: pixels as stored
+            img = Imgcodecs.imdecode(buf, Imgcodecs.IMREAD_COLOR | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
         } finally {
             buf.release();
         }

@@ -158,7 +158,7 @@ public final class LlavaJsonReader implements Iterator<LlavaRecord>, AutoCloseab
                     RecordProblem.optText(n, RETRIEVAL_RULE), RecordProblem.optText(n, RETRIEVED_ID));
         }
         Map<String, JsonNode> extra = new LinkedHashMap<>();
-        n.fields().forEachRemaining(f -> {
+        n.properties().forEach(f -> {
             if (!KNOWN.contains(f.getKey())) extra.put(f.getKey(), f.getValue());
         });
         return new LlavaRecord(id, image, turns, caption, retrieved, info, extra);
