@@ -1,6 +1,9 @@
 package org.tga4j.datasets;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -12,6 +15,8 @@ import java.util.Objects;
  * @param imageCaption TGA: the image's own caption ({@code image_caption}), or {@code null}
  * @param retrievedCaption TGA: the retrieved related text ({@code retrieved_caption}), or {@code null}
  * @param retrieval TGA: how {@code retrievedCaption} was produced, or {@code null}
+ * @param extra fields of the source record that tga4j does not interpret (e.g. mix-665K's {@code model}), kept in
+ *     order so that a read/write round trip loses nothing; never {@code null}
  */
 public record LlavaRecord(
         String id,
@@ -19,11 +24,21 @@ public record LlavaRecord(
         List<Turn> conversations,
         String imageCaption,
         String retrievedCaption,
-        RetrievalInfo retrieval) {
+        RetrievalInfo retrieval,
+        Map<String, JsonNode> extra) {
 
     public LlavaRecord {
         Objects.requireNonNull(id, "id");
         conversations = List.copyOf(conversations);
+        extra = extra == null || extra.isEmpty()
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+    }
+
+    public LlavaRecord(
+            String id, String image, List<Turn> conversations, String imageCaption, String retrievedCaption,
+            RetrievalInfo retrieval) {
+        this(id, image, conversations, imageCaption, retrievedCaption, retrieval, Map.of());
     }
 
     public LlavaRecord(String id, String image, List<Turn> conversations) {
@@ -40,7 +55,7 @@ public record LlavaRecord(
     }
 
     public LlavaRecord withTga(String caption, String retrieved, RetrievalInfo info) {
-        return new LlavaRecord(id, image, conversations, caption, retrieved, info);
+        return new LlavaRecord(id, image, conversations, caption, retrieved, info, extra);
     }
 
     /**

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             HiddenCommand.class,
             RandomModelCommand.class,
+            TinyWorldCommand.class,
         })
 public final class Main implements Runnable {
 
