@@ -58,8 +58,13 @@ public final class RandomModels {
 
     /** Writes the checkpoint into {@code out} (which must not exist or be empty), atomically. */
     public static Path write(Spec spec, Path out) {
+        return write(spec, out, false);
+    }
+
+    /** As {@link #write(Spec, Path)}; with {@code replace}, an existing directory is replaced once the new one is whole. */
+    public static Path write(Spec spec, Path out, boolean replace) {
         try {
-            if (Files.isDirectory(out)) {
+            if (!replace && Files.isDirectory(out)) {
                 try (Stream<Path> s = Files.list(out)) {
                     if (s.findAny().isPresent()) throw new IllegalArgumentException(out + " exists and is not empty");
                 }

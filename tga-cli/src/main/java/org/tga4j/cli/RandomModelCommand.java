@@ -15,6 +15,7 @@ public final class RandomModelCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output directory (must not exist or be empty).")
     Path out;
 
+    @Option(names = "--force", description = "Replace an existing output directory.") boolean force;
     @Option(names = "--layers", defaultValue = "2") int layers;
     @Option(names = "--hidden", defaultValue = "64") int hidden;
     @Option(names = "--heads", defaultValue = "4") int heads;
@@ -33,7 +34,7 @@ public final class RandomModelCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--arch must be llama, mistral, qwen2, llava or clip, got '" + arch + "'");
         }
         RandomModels.write(new RandomModels.Spec(arch, layers, hidden, heads, kvHeads, intermediate, vocab, seed,
-                visionLayers, visionHidden, imageSize, patchSize), out);
+                visionLayers, visionHidden, imageSize, patchSize), out, force);
         System.out.println("wrote " + arch + " checkpoint to " + out);
         return 0;
     }
