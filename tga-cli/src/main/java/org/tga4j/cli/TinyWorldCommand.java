@@ -51,6 +51,9 @@ public final class TinyWorldCommand implements Runnable {
         @Option(names = "--threads", description = "Rendering threads (default: all cores; output does not depend on it).")
         Integer threads;
 
+        @Option(names = "--force", description = "Replace an existing world at --out (once the new one is complete).")
+        boolean force;
+
         @Option(names = "--no-progress", description = "Do not show a progress bar.")
         boolean noProgress;
 
@@ -62,7 +65,7 @@ public final class TinyWorldCommand implements Runnable {
             var err = spec.commandLine().getErr();
             TinyWorldGenerator.Result r;
             if (noProgress) {
-                r = new TinyWorldGenerator(cfg, null).generate(out);
+                r = new TinyWorldGenerator(cfg, null).generate(out, force);
             } else {
                 try (ProgressBar bar = new ProgressBarBuilder().setTaskName("images").setInitialMax(images)
                         .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
@@ -72,7 +75,7 @@ public final class TinyWorldCommand implements Runnable {
                             if (stage.equals("images")) bar.stepTo(done);
                             else bar.setExtraMessage(stage + " " + done + "/" + total);
                         }
-                    }).generate(out);
+                    }).generate(out, force);
                 }
             }
             var o = spec.commandLine().getOut();

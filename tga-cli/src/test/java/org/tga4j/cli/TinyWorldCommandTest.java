@@ -34,6 +34,14 @@ class TinyWorldCommandTest {
         assertEquals(1, again.execute("tinyworld", "generate", "--out", out.toString(), "--seed", "5", "--no-progress"));
         assertTrue(err.toString().contains("refusing to overwrite"), err.toString());
 
+        // --force replaces the world (here with a smaller one) once the new one is complete.
+        CommandLine forced = Main.newCommandLine();
+        forced.setOut(new PrintWriter(new StringWriter(), true));
+        assertEquals(0, forced.execute("tinyworld", "generate", "--out", out.toString(), "--seed", "5", "--images", "20",
+                "--size", "48", "--no-progress", "--force"));
+        assertTrue(Files.readString(out.resolve("world.json")).contains("\"images\" : 20"),
+                Files.readString(out.resolve("world.json")).substring(0, 300));
+
         CommandLine bad = Main.newCommandLine();
         bad.setErr(new PrintWriter(new StringWriter(), true));
         assertNotEquals(0, bad.execute("tinyworld", "generate", "--out", dir.resolve("x").toString(), "--seed", "1", "--size", "4"));

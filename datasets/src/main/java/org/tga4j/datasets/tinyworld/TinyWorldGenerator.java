@@ -97,8 +97,16 @@ public final class TinyWorldGenerator {
      * @throws IllegalArgumentException when {@code out} exists and is not empty (nothing is overwritten)
      */
     public Result generate(Path out) throws IOException {
+        return generate(out, false);
+    }
+
+    /**
+     * As {@link #generate(Path)}; with {@code replace}, an existing world at {@code out} is replaced, and only once the
+     * new one is complete.
+     */
+    public Result generate(Path out, boolean replace) throws IOException {
         Path target = out.toAbsolutePath().normalize();
-        if (Files.exists(target) && (!Files.isDirectory(target) || !isEmptyDir(target))) {
+        if (!replace && Files.exists(target) && (!Files.isDirectory(target) || !isEmptyDir(target))) {
             throw new IllegalArgumentException(target + " exists and is not an empty directory; refusing to overwrite it");
         }
         Files.createDirectories(target.getParent());
@@ -109,8 +117,15 @@ public final class TinyWorldGenerator {
         boolean ok = false;
         try {
             Result r = write(stage);
-            if (Files.exists(target)) Files.delete(target);
+            Path old = null;
+            if (replace && Files.isDirectory(target) && !isEmptyDir(target)) {
+                old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
+                Files.move(target, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } else if (Files.exists(target)) {
+                Files.delete(target);
+            }
             Files.move(stage, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            if (old != null) deleteTree(old);
             ok = true;
             return new Result(target, r.images(), r.hazardousTest(), r.benignTest(), r.captions());
         } finally {

@@ -105,4 +105,36 @@ class DecoderConsistencyTest {
             assertTrue(e.getMessage().contains("0 image(s) were given"), e.getMessage());
         }
     }
+
+    @Test
+    void paddedBatchForwardEqualsSingleForwardsAtRealPositions() {
+        try (NDManager base = NDManager.newBaseManager()) {
+            NDManager params = base.newSubManager(), m = base.newSubManager();
+            LlavaModel model = TinyModels.randomLlava(params, TinyModels.text("qwen2", 2, 32, 4, 2, 64), 5);
+            int[][] rows = {{1, 5, 9, 13, 17, 21}, {1, 40, 41}};
+            int len = 6;
+            for (boolean leftPad : new boolean[] {false, true}) {
+                int[][] ids = new int[2][len];
+                boolean[][] valid = new boolean[2][len];
+                for (int b = 0; b < 2; b++) {
+                    int pad = len - rows[b].length, off = leftPad ? pad : 0;
+                    System.arraycopy(rows[b], 0, ids[b], off, rows[b].length);
+                    for (int t = 0; t < rows[b].length; t++) valid[b][off + t] = true;
+                }
+                DecoderOutput batch = model.forward(m, ids, valid, null, null, DecoderOutput.Logits.ALL, true);
+                for (int b = 0; b < 2; b++) {
+                    int n = rows[b].length, off = leftPad ? len - n : 0;
+                    DecoderOutput single = model.forward(m, new int[][] {rows[b]}, allValid(1, n), null, null,
+                            DecoderOutput.Logits.ALL, true);
+                    for (int l = 0; l < single.hiddenStates().size(); l++) {
+                        assertArrayEquals(single.hiddenStates().get(l).toFloatArray(),
+                                batch.hiddenStates().get(l).get(b + ", " + off + ":" + (off + n)).toFloatArray(), 1e-4f,
+                                "row " + b + " layer " + l + (leftPad ? " left" : " right") + " padding");
+                    }
+                    assertArrayEquals(single.logits().toFloatArray(),
+                            batch.logits().get(b + ", " + off + ":" + (off + n)).toFloatArray(), 1e-4f);
+                }
+            }
+        }
+    }
 }
