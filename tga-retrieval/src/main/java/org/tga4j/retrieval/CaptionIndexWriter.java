@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +54,12 @@ public final class CaptionIndexWriter implements AutoCloseable {
     private final IndexWriter writer;
     private final IndexSettings settings;
     private final Embedder embedder;
+    /**
+     * Ids added by {@link #addAll} per routing slot, while the index started empty and only {@code addAll} was
+     * used: a first-seen id then needs no replace-by-id delete (plain addDocument, much cheaper). {@code null}
+     * once the shortcut is not valid.
+     */
+    private volatile List<Set<String>> seenBySlot;
 
     private CaptionIndexWriter(Path path, FSDirectory directory, IndexWriter writer, IndexSettings settings, Embedder embedder) {
         this.path = path;
@@ -59,6 +67,11 @@ public final class CaptionIndexWriter implements AutoCloseable {
         this.writer = writer;
         this.settings = settings;
         this.embedder = embedder;
+        if (writer.getDocStats().maxDoc == 0) {
+            List<Set<String>> sets = new ArrayList<>();
+            for (int i = 0; i < settings.threads(); i++) sets.add(new HashSet<>());
+            this.seenBySlot = sets;
+        }
     }
 
     /**
@@ -128,7 +141,8 @@ public final class CaptionIndexWriter implements AutoCloseable {
 
     /** Adds (or replaces, by id) one caption. Safe to call from several threads. */
     public void add(CaptionRecord record) throws IOException {
-        new DocBuilder().add(record);
+        seenBySlot = null; // ids added here are not tracked: from now on always replace by id
+        new DocBuilder(null).add(record);
     }
 
     /**
@@ -137,8 +151,9 @@ public final class CaptionIndexWriter implements AutoCloseable {
      */
     public long addAll(Iterator<CaptionRecord> records) throws IOException {
         int n = settings.threads();
+        List<Set<String>> seen = seenBySlot;
         if (n == 1) {
-            DocBuilder b = new DocBuilder();
+            DocBuilder b = new DocBuilder(seen == null ? null : seen.get(0));
             long count = 0;
             while (records.hasNext()) {
                 b.add(records.next());
@@ -154,8 +169,9 @@ public final class CaptionIndexWriter implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             BlockingQueue<List<CaptionRecord>> q = new ArrayBlockingQueue<>(8);
             queues.add(q);
+            Set<String> slotSeen = seen == null ? null : seen.get(i);
             Thread t = Thread.ofPlatform().name("tga-index-" + i).start(() -> {
-                DocBuilder b = new DocBuilder();
+                DocBuilder b = new DocBuilder(slotSeen);
                 try {
                     while (true) {
                         List<CaptionRecord> batch = q.take();
@@ -278,8 +294,10 @@ public final class CaptionIndexWriter implements AutoCloseable {
         private final Field text = new Field(CaptionSchema.TEXT, "", CaptionSchema.TEXT_TYPE);
         private final KnnFloatVectorField vector;
         private final Document doc = new Document();
+        private final Set<String> seen;
 
-        DocBuilder() {
+        DocBuilder(Set<String> seen) {
+            this.seen = seen;
             doc.add(id);
             doc.add(idSort);
             doc.add(text);
@@ -298,7 +316,11 @@ public final class CaptionIndexWriter implements AutoCloseable {
             idSort.setBytesValue(new BytesRef(r.id()));
             text.setStringValue(r.text());
             if (vector != null) vector.setVectorValue(checkedVector(r));
-            writer.updateDocument(new Term(CaptionSchema.ID, r.id()), doc);
+            if (seen != null && seen.add(r.id())) {
+                writer.addDocument(doc); // first time this id is seen in an index that started empty
+            } else {
+                writer.updateDocument(new Term(CaptionSchema.ID, r.id()), doc);
+            }
         }
 
         private float[] checkedVector(CaptionRecord r) {
