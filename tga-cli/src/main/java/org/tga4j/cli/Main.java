@@ -11,6 +11,10 @@ import picocli.CommandLine.Command;
         description = "tga4j: Text-Guided vision-language Alignment for LLaVA-style models on the JVM.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            IndexCommand.class,
+            RetrieveCommand.class,
+            AugmentCommand.class,
+            BenchCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -26,6 +26,17 @@ public final class HashingTextEmbedder implements Embedder {
         this.dim = dimension;
     }
 
+    /** Rebuilds the embedder from its {@link #name()} ({@code hashing-bow-DIM}); empty for any other name. */
+    public static java.util.Optional<HashingTextEmbedder> fromName(String name) {
+        String prefix = NAME_PREFIX + "-";
+        if (name == null || !name.startsWith(prefix)) return java.util.Optional.empty();
+        try {
+            return java.util.Optional.of(new HashingTextEmbedder(Integer.parseInt(name.substring(prefix.length()))));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad embedder name '" + name + "', expected " + prefix + "DIM", e);
+        }
+    }
+
     @Override
     public float[] embedText(String text) {
         float[] v = new float[dim];
