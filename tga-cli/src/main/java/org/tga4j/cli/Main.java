@@ -16,6 +16,10 @@ import picocli.CommandLine.Command;
             HiddenCommand.class,
             RandomModelCommand.class,
             TinyWorldCommand.class,
+            IndexCommand.class,
+            RetrieveCommand.class,
+            AugmentCommand.class,
+            BenchCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,23 @@
+package org.tga4j.retrieval;
+
+/**
+ * Numbers measured by {@link RetrievalBenchmark}.
+ *
+ * @param captions corpus size
+ * @param indexThreads indexing threads
+ * @param indexSeconds wall time to index and commit
+ * @param captionsPerSecond indexing throughput
+ * @param queries latency-measured queries
+ * @param p50Micros median single-query latency (k=10), microseconds
+ * @param p99Micros 99th-percentile single-query latency (k=10), microseconds
+ * @param batchThreads threads used by batch retrieval
+ * @param batchQueriesPerSecond batch retrieval throughput (k=10)
+ * @param indexBytes index size on disk
+ * @param peakHeapBytes peak heap used during the run
+ * @param cores available processors
+ * @param javaVersion the JVM
+ */
+public record BenchResult(
+        long captions, int indexThreads, double indexSeconds, double captionsPerSecond, int queries, double p50Micros,
+        double p99Micros, int batchThreads, double batchQueriesPerSecond, long indexBytes, long peakHeapBytes, int cores,
+        String javaVersion) {}

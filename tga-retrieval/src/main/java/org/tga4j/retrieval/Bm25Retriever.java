@@ -1,0 +1,36 @@
+package org.tga4j.retrieval;
+
+import java.io.IOException;
+import java.util.List;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TopFieldCollectorManager;
+import org.apache.lucene.search.TopFieldDocs;
+
+/** BM25 over caption text, ranked by score then id. Ignores the query image. */
+final class Bm25Retriever implements Retriever {
+    static final String NAME = "bm25";
+
+    private final CaptionIndex index;
+
+    Bm25Retriever(CaptionIndex index) {
+        this.index = index;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<Hit> retrieve(RetrievalQuery query, int k) throws IOException {
+        if (k < 1) throw new IllegalArgumentException("k must be >= 1, got " + k);
+        if (query.text() == null) throw new IllegalArgumentException("bm25 needs a query text (image-only query given)");
+        Query q = index.textQuery(query.text());
+        if (q instanceof MatchNoDocsQuery) return List.of();
+        q = CaptionIndex.excluding(q, query.excludeId());
+        TopFieldDocs td = index.searcher().search(q, new TopFieldCollectorManager(CaptionSchema.SCORE_THEN_ID, k, null, k));
+        return index.load(td.scoreDocs, NAME, sd -> (Float) ((FieldDoc) sd).fields[0]);
+    }
+}

@@ -1,0 +1,203 @@
+package org.tga4j.retrieval;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.store.FSDirectory;
+
+/**
+ * A committed caption index opened for search: one shared {@link IndexSearcher} (thread-safe) with the BM25
+ * parameters the index was built with. Hands out {@link Retriever}s: {@link #bm25()}, {@link #dense(Embedder)},
+ * {@link #hybrid(Embedder)}.
+ */
+public final class CaptionIndex implements AutoCloseable {
+
+    private static final Set<String> STORED = Set.of(CaptionSchema.ID, CaptionSchema.TEXT);
+
+    private final Path path;
+    private final FSDirectory directory;
+    private final DirectoryReader reader;
+    private final IndexSearcher searcher;
+    private final IndexMetadata metadata;
+    private final Analyzer analyzer;
+
+    private CaptionIndex(Path path, FSDirectory directory, DirectoryReader reader, IndexMetadata metadata) {
+        this.path = path;
+        this.directory = directory;
+        this.reader = reader;
+        this.metadata = metadata;
+        this.analyzer = CaptionSchema.newAnalyzer(metadata.analyzer());
+        this.searcher = new IndexSearcher(reader);
+        this.searcher.setSimilarity(new BM25Similarity(metadata.k1(), metadata.b()));
+    }
+
+    /**
+     * Opens the latest commit of the index at {@code dir}.
+     *
+     * @throws IOException when {@code dir} holds no committed caption index
+     */
+    public static CaptionIndex open(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) throw new IOException("no caption index at " + dir + " (not a directory)");
+        FSDirectory directory = FSDirectory.open(dir);
+        try {
+            if (!DirectoryReader.indexExists(directory)) {
+                throw new IOException("no committed caption index at " + dir + " (run tga index first)");
+            }
+            DirectoryReader reader = DirectoryReader.open(directory);
+            try {
+                IndexMetadata meta = IndexMetadata.fromUserData(reader.getIndexCommit().getUserData(), dir);
+                return new CaptionIndex(dir, directory, reader, meta);
+            } catch (RuntimeException e) {
+                reader.close();
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            directory.close();
+            throw e;
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** What the index was built with, from its commit. */
+    public IndexMetadata metadata() {
+        return metadata;
+    }
+
+    /** Number of captions. */
+    public int size() {
+        return reader.numDocs();
+    }
+
+    /** BM25 over the analysed caption text. */
+    public Retriever bm25() {
+        return new Bm25Retriever(this);
+    }
+
+    /** HNSW kNN over the vector field; {@code embedder} must be the one the index was built with. */
+    public Retriever dense(Embedder embedder) {
+        return new DenseRetriever(this, checkEmbedder(embedder));
+    }
+
+    /** Reciprocal-rank fusion of BM25 and dense (k=60, 100 candidates from each). */
+    public Retriever hybrid(Embedder embedder) {
+        return hybrid(embedder, ReciprocalRankFusion.DEFAULT_K, 100);
+    }
+
+    /** Reciprocal-rank fusion of BM25 and dense with explicit RRF constant and per-retriever candidate depth. */
+    public Retriever hybrid(Embedder embedder, int rrfK, int depth) {
+        return new HybridRetriever(bm25(), dense(embedder), rrfK, depth);
+    }
+
+    /** The caption stored under {@code id}, if any. */
+    public Optional<Hit> get(String id) throws IOException {
+        TopDocs td = searcher.search(new TermQuery(new Term(CaptionSchema.ID, id)), 1);
+        if (td.scoreDocs.length == 0) return Optional.empty();
+        return Optional.of(load(searcher.storedFields(), td.scoreDocs[0].doc, Float.NaN, "get"));
+    }
+
+    private Embedder checkEmbedder(Embedder e) {
+        Objects.requireNonNull(e, "embedder");
+        if (!metadata.hasVectors()) {
+            throw new IllegalStateException("index at " + path + " has no vectors (built without an embedder); dense retrieval needs one");
+        }
+        if (!metadata.embedder().equals(e.name()) || metadata.dimension() != e.dimension()) {
+            throw new IllegalArgumentException("index at " + path + " holds vectors of embedder " + metadata.embedder()
+                    + " (dim " + metadata.dimension() + "), query embedder is " + e.name() + " (dim " + e.dimension() + ")");
+        }
+        return e;
+    }
+
+    IndexSearcher searcher() {
+        return searcher;
+    }
+
+    /**
+     * The BM25 query for a text: the analysed terms as SHOULD clauses (a repeated term is boosted by its count),
+     * built term by term so that no character of the text is ever interpreted as query syntax.
+     */
+    Query textQuery(String text) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        try (TokenStream ts = analyzer.tokenStream(CaptionSchema.TEXT, text)) {
+            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+            ts.reset();
+            while (ts.incrementToken()) {
+                counts.merge(term.toString(), 1, Integer::sum);
+            }
+            ts.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException("analysing query text failed", e);
+        }
+        if (counts.isEmpty()) return new MatchNoDocsQuery("query has no indexable terms");
+        BooleanQuery.Builder b = new BooleanQuery.Builder();
+        int max = IndexSearcher.getMaxClauseCount() - 1; // leave room for the exclusion clause
+        int n = 0;
+        for (Map.Entry<String, Integer> e : counts.entrySet()) {
+            if (n++ == max) break; // extremely long texts: the first terms are enough to rank
+            Query tq = new TermQuery(new Term(CaptionSchema.TEXT, e.getKey()));
+            b.add(e.getValue() == 1 ? tq : new BoostQuery(tq, e.getValue()), BooleanClause.Occur.SHOULD);
+        }
+        return b.build();
+    }
+
+    /** Adds a MUST_NOT id clause to {@code q}, or returns {@code q} when {@code excludeId} is null. */
+    static Query excluding(Query q, String excludeId) {
+        if (excludeId == null || q instanceof MatchNoDocsQuery) return q;
+        return new BooleanQuery.Builder()
+                .add(q, BooleanClause.Occur.MUST)
+                .add(new TermQuery(new Term(CaptionSchema.ID, excludeId)), BooleanClause.Occur.MUST_NOT)
+                .build();
+    }
+
+    Hit load(StoredFields fields, int doc, double score, String retriever) throws IOException {
+        Document d = fields.document(doc, STORED);
+        return new Hit(d.get(CaptionSchema.ID), d.get(CaptionSchema.TEXT), score, retriever);
+    }
+
+    List<Hit> load(ScoreDoc[] docs, String retriever, ScoreToDouble score) throws IOException {
+        StoredFields fields = searcher.storedFields();
+        List<Hit> hits = new ArrayList<>(docs.length);
+        for (ScoreDoc sd : docs) hits.add(load(fields, sd.doc, score.of(sd), retriever));
+        return hits;
+    }
+
+    interface ScoreToDouble {
+        double of(ScoreDoc sd);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            reader.close();
+        } finally {
+            directory.close();
+        }
+    }
+}

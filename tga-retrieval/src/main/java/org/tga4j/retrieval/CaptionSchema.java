@@ -1,0 +1,44 @@
+package org.tga4j.retrieval;
+
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.index.IndexOptions;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+
+/** Field names, field types and the analyzer of a caption index: one place, shared by writer and searcher. */
+final class CaptionSchema {
+    /** Caption id: indexed as a single term (for replace-by-id and exclusion), stored, and sorted doc values (ties). */
+    static final String ID = "id";
+    /** Caption text: analyzed with the English analyzer, frequencies (no positions), norms, stored raw. */
+    static final String TEXT = "text";
+    /** Dense vector (HNSW, cosine), present only when the index was built with an embedder. */
+    static final String VECTOR = "vec";
+
+    static final String ANALYZER_NAME = "english";
+
+    /** Ranking order: score descending, then id ascending, so equal scores come back in a stable order. */
+    static final Sort SCORE_THEN_ID = new Sort(SortField.FIELD_SCORE, new SortField(ID, SortField.Type.STRING));
+
+    static final FieldType TEXT_TYPE;
+
+    static {
+        FieldType t = new FieldType();
+        t.setTokenized(true);
+        t.setStored(true);
+        t.setIndexOptions(IndexOptions.DOCS_AND_FREQS);
+        t.setOmitNorms(false);
+        t.freeze();
+        TEXT_TYPE = t;
+    }
+
+    private CaptionSchema() {}
+
+    static Analyzer newAnalyzer(String name) {
+        if (!ANALYZER_NAME.equals(name)) {
+            throw new IllegalArgumentException("unsupported analyzer '" + name + "' (this version knows: english)");
+        }
+        return new EnglishAnalyzer();
+    }
+}

@@ -1,0 +1,130 @@
+package org.tga4j.retrieval;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.stream.Stream;
+import org.tga4j.datasets.CaptionRecord;
+
+/**
+ * The retrieval benchmark: indexes {@code n} synthetic captions, then measures single-query latency (p50/p99 at
+ * k=10, after warm-up) and batch throughput on all cores, index size and peak heap.
+ */
+public final class RetrievalBenchmark {
+    private static final long CORPUS_SEED = 1;
+    private static final long QUERY_SEED = 2;
+
+    private final long captions;
+    private final int threads;
+    private final int queries;
+
+    /**
+     * @param captions corpus size
+     * @param threads indexing and batch threads
+     * @param queries number of timed single queries (the batch run uses 10x as many)
+     */
+    public RetrievalBenchmark(long captions, int threads, int queries) {
+        if (captions < 1) throw new IllegalArgumentException("captions must be >= 1");
+        this.captions = captions;
+        this.threads = threads;
+        this.queries = queries;
+    }
+
+    /** Runs the benchmark with the index in {@code indexDir} (must be empty or absent). */
+    public BenchResult run(Path indexDir, java.util.function.Consumer<String> log) throws IOException {
+        if (Files.isDirectory(indexDir)) {
+            try (Stream<Path> s = Files.list(indexDir)) {
+                if (s.findAny().isPresent()) throw new IOException("benchmark index directory is not empty: " + indexDir);
+            }
+        }
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) p.resetPeakUsage();
+        SyntheticCaptions gen = new SyntheticCaptions(CORPUS_SEED);
+        log.accept("generating " + captions + " synthetic captions…");
+        List<CaptionRecord> corpus = new ArrayList<>((int) Math.min(captions, Integer.MAX_VALUE));
+        for (long i = 0; i < captions; i++) corpus.add(gen.caption(i));
+
+        log.accept("indexing on " + threads + " threads…");
+        IndexSettings settings = IndexSettings.defaults().withThreads(threads);
+        long t0 = System.nanoTime();
+        try (CaptionIndexWriter w = CaptionIndexWriter.open(indexDir, settings, null)) {
+            w.addAll(corpus.iterator());
+            w.commit();
+        }
+        double indexSeconds = (System.nanoTime() - t0) / 1e9;
+        corpus = null;
+        long bytes = directorySize(indexDir);
+
+        SyntheticCaptions qgen = new SyntheticCaptions(QUERY_SEED);
+        List<RetrievalQuery> qs = new ArrayList<>(queries * 10);
+        for (int i = 0; i < queries * 10; i++) qs.add(RetrievalQuery.text(qgen.caption(i).text()));
+
+        double p50, p99, qps;
+        try (CaptionIndex index = CaptionIndex.open(indexDir); BatchRetriever batch = new BatchRetriever(index.bm25(), threads)) {
+            Retriever bm25 = index.bm25();
+            log.accept("warming up…");
+            for (int rep = 0; rep < 3; rep++) for (RetrievalQuery q : qs.subList(0, Math.min(qs.size(), 20_000))) bm25.retrieve(q, 10);
+            log.accept("timing " + queries + " single queries…");
+            long[] ns = new long[queries];
+            for (int i = 0; i < queries; i++) {
+                RetrievalQuery q = qs.get(queries + i);
+                long s = System.nanoTime();
+                bm25.retrieve(q, 10);
+                ns[i] = System.nanoTime() - s;
+            }
+            Arrays.sort(ns);
+            p50 = ns[(int) (0.50 * (queries - 1))] / 1e3;
+            p99 = ns[(int) Math.ceil(0.99 * (queries - 1))] / 1e3;
+            log.accept("batch retrieval of " + qs.size() + " queries on " + threads + " threads…");
+            batch.retrieveAll(qs.subList(0, Math.min(qs.size(), 10_000)), 10); // warm the pool
+            long b0 = System.nanoTime();
+            batch.retrieveAll(qs, 10);
+            qps = qs.size() / ((System.nanoTime() - b0) / 1e9);
+        }
+        long peak = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) peak += p.getPeakUsage().getUsed();
+        }
+        return new BenchResult(captions, threads, indexSeconds, captions / indexSeconds, queries, p50, p99, threads, qps,
+                bytes, peak, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " "
+                        + System.getProperty("java.version"));
+    }
+
+    static long directorySize(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sum();
+        }
+    }
+
+    /** Captions {@code from..to-1} of a generator as an iterator (no list in memory). */
+    static Iterator<CaptionRecord> range(SyntheticCaptions gen, long from, long to) {
+        return new Iterator<>() {
+            long i = from;
+
+            @Override
+            public boolean hasNext() {
+                return i < to;
+            }
+
+            @Override
+            public CaptionRecord next() {
+                if (i >= to) throw new NoSuchElementException();
+                return gen.caption(i++);
+            }
+        };
+    }
+}
