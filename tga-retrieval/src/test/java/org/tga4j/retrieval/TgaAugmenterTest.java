@@ -23,7 +23,7 @@ class TgaAugmenterTest {
             [
              {"id": "004539375", "image": "00453/004539375.jpg", "conversations": [
                {"from": "human", "value": "Render a clear and concise summary of the photo.\\n<image>"},
-               {"from": "gpt", "value": "select luxury furniture 3 - inch gel memory foam mattress topper"}]},
+               {"from": "gpt", "value": "a luxury watch box with a memory foam pillow"}]},
              {"id": "002239345", "image": "00223/002239345.jpg", "conversations": [
                {"from": "human", "value": "<image>\\nWrite a terse but informative summary of the picture."},
                {"from": "gpt", "value": "a grey watch with an army style strap"}]},
@@ -115,7 +115,7 @@ class TgaAugmenterTest {
         try (CaptionIndex idx = CaptionIndex.open(dir)) {
             TgaAugmenter firstHalf = new TgaAugmenter(idx.bm25(), LeakGuard.FIRST_HALF, null);
             LlavaRecord a = firstHalf.augment(img1).record();
-            assertEquals("a red kite flying", a.retrievedCaption()); // 33 chars -> first 16
+            assertEquals("a red kite flyin", a.retrievedCaption()); // 32 chars -> first 16
             assertEquals("first-half", a.retrieval().rule());
             assertEquals("img1", a.retrieval().sourceId());
             assertEquals("a red kite flying over the beach", a.imageCaption());
