@@ -71,7 +71,7 @@ public final class RetrievalBenchmark {
         try (CaptionIndex index = CaptionIndex.open(indexDir); BatchRetriever batch = new BatchRetriever(index.bm25(), threads)) {
             Retriever bm25 = index.bm25();
             log.accept("warming up…");
-            for (int rep = 0; rep < 3; rep++) for (RetrievalQuery q : qs.subList(0, Math.min(qs.size(), 20_000))) bm25.retrieve(q, 10);
+            for (RetrievalQuery q : qs.subList(0, Math.min(qs.size(), 20_000))) bm25.retrieve(q, 10);
             log.accept("timing " + queries + " single queries…");
             long[] ns = new long[queries];
             for (int i = 0; i < queries; i++) {
