@@ -164,4 +164,21 @@ class CaptionIndexTest {
             }
         }
     }
+
+    @Test
+    void aFailingEmbedderFailsTheBuildNamingTheCaption() throws IOException {
+        Embedder wrong = new Embedder() {
+            public float[] embedText(String text) { float[] v = new float[text.contains("bad") ? 3 : 8]; v[0] = 1; return v; }
+            public float[] embedImage(Path image) { throw new UnsupportedOperationException(); }
+            public int dimension() { return 8; }
+            public String name() { return "wrong"; }
+        };
+        Path dir = tmp.resolve("failing");
+        try (CaptionIndexWriter w = CaptionIndexWriter.open(dir, IndexSettings.defaults().withThreads(2), wrong)) {
+            List<CaptionRecord> recs = new java.util.ArrayList<>();
+            for (int i = 0; i < 3000; i++) recs.add(new CaptionRecord("id" + i, i == 1234 ? "a bad one" : "fine"));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.addAll(recs.iterator()));
+            assertTrue(e.getMessage().contains("id1234"), e.getMessage());
+        }
+    }
 }
