@@ -61,10 +61,26 @@ public final class LlavaJsonReader implements Iterator<LlavaRecord>, AutoCloseab
      *     the record is bad; the stored path stays as written in the file
      */
     public LlavaJsonReader(Path file, BadRecordReport report, ImageRoot imageRoot) throws IOException {
+        this(file, Files.newBufferedReader(file, StandardCharsets.UTF_8), report, imageRoot);
+    }
+
+    /**
+     * Reads LLaVA JSON from an already opened character stream, e.g. one that counts the bytes it decodes for a
+     * progress bar. The reader is closed by {@link #close()} (also when this constructor throws).
+     *
+     * @param file names the source in bad-record reports and exceptions (it is not opened)
+     * @param in the JSON text; buffering it is the caller's choice
+     */
+    public LlavaJsonReader(Path file, java.io.Reader in, BadRecordReport report, ImageRoot imageRoot) throws IOException {
         this.file = file;
-        this.report = report;
+        this.report = java.util.Objects.requireNonNull(report, "report");
         this.imageRoot = imageRoot;
-        this.elements = new JsonArrayElements(Files.newBufferedReader(file, StandardCharsets.UTF_8), file);
+        try {
+            this.elements = new JsonArrayElements(in, file);
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
     }
 
     public LlavaJsonReader(Path file, BadRecordReport report) throws IOException {

@@ -138,6 +138,40 @@ class LlavaJsonTest {
     }
 
     @Test
+    void readsFromAnOpenedReaderNamingTheGivenFileInReports() throws IOException {
+        Path name = dir.resolve("streamed.json"); // never created: the reader only uses it in messages
+        boolean[] closed = {false};
+        java.io.Reader in = new java.io.StringReader(WITH_BAD) {
+            @Override
+            public void close() {
+                closed[0] = true;
+                super.close();
+            }
+        };
+        BadRecordReport report = BadRecordReport.skipping();
+        List<LlavaRecord> good = new ArrayList<>();
+        try (LlavaJsonReader r = new LlavaJsonReader(name, in, report, null)) {
+            r.forEachRemaining(good::add);
+        }
+        assertTrue(closed[0], "close() closes the given reader");
+        assertEquals(List.of("good-0", "good-1"), good.stream().map(LlavaRecord::id).toList());
+        assertEquals(5, report.count());
+        assertTrue(report.records().get(0).toString().startsWith(name + ": record 1 (line 3)"), report.summary());
+
+        boolean[] closedOnError = {false};
+        java.io.Reader notArray = new java.io.StringReader("{\"id\": \"a\"}") {
+            @Override
+            public void close() {
+                closedOnError[0] = true;
+            }
+        };
+        DatasetFormatException e = assertThrows(DatasetFormatException.class,
+                () -> new LlavaJsonReader(name, notArray, BadRecordReport.skipping(), null));
+        assertTrue(e.getMessage().contains("streamed.json"), e.getMessage());
+        assertTrue(closedOnError[0], "the reader is closed when the constructor throws");
+    }
+
+    @Test
     void failOnBadRecordThrowsNamingFileAndRecord() throws IOException {
         Path f = write("bad.json", WITH_BAD);
         DatasetFormatException e = assertThrows(DatasetFormatException.class,

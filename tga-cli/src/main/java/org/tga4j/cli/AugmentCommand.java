@@ -4,8 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
+import org.tga4j.datasets.BadRecordReport;
+import org.tga4j.datasets.ImageRoot;
 import org.tga4j.retrieval.AugmentReport;
-import org.tga4j.retrieval.BadRecordPolicy;
 import org.tga4j.retrieval.CaptionIndex;
 import org.tga4j.retrieval.LeakGuard;
 import org.tga4j.retrieval.ReciprocalRankFusion;
@@ -55,19 +56,18 @@ public final class AugmentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LeakGuard guard = LeakGuard.parse(leakGuard);
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        BadRecordReport bad = failOnBad ? BadRecordReport.failing() : BadRecordReport.skipping();
         AugmentReport r;
         try (CaptionIndex idx = CaptionIndex.open(index);
                 ProgressBar bar = ProgressBars.bytes("augment", Files.isRegularFile(data) ? Files.size(data) : 1)) {
-            TgaAugmenter aug = new TgaAugmenter(RetrievalOptions.retriever(idx, retriever, embedder, rrfK), guard, imageRoot);
-            r = aug.augmentFile(data, out, n, failOnBad ? BadRecordPolicy.FAIL : BadRecordPolicy.SKIP, ProgressBars.listener(bar));
+            TgaAugmenter aug = new TgaAugmenter(RetrievalOptions.retriever(idx, retriever, embedder, rrfK), guard,
+                    imageRoot == null ? null : new ImageRoot(imageRoot));
+            r = aug.augmentFile(data, out, n, bad, ProgressBars.listener(bar));
         }
         System.out.printf("%,d records: %,d augmented, %,d text-only (unchanged), %,d without a hit, %,d bad (skipped) → %s%n",
                 r.total(), r.augmented(), r.textOnly(), r.noHit(), r.bad(), out);
         System.out.println("leak-guard rules applied: " + r.rules());
-        if (r.bad() > 0) {
-            System.out.println("first bad records:");
-            r.problems().forEach(p -> System.out.println("  " + p));
-        }
+        ProgressBars.printBadRecords(bad);
         return 0;
     }
 }

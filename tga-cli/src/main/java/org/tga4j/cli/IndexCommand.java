@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import org.tga4j.retrieval.BadRecordPolicy;
+import org.tga4j.datasets.BadRecordReport;
 import org.tga4j.retrieval.CaptionFiles;
 import org.tga4j.retrieval.IndexReport;
 import org.tga4j.retrieval.IndexSettings;
@@ -46,19 +46,16 @@ public final class IndexCommand implements Callable<Integer> {
         if (threads != null) s = s.withThreads(threads);
         long total = 0;
         for (Path f : captions) if (Files.isRegularFile(f)) total += Files.size(f);
+        BadRecordReport bad = failOnBad ? BadRecordReport.failing() : BadRecordReport.skipping();
         IndexReport r;
         try (ProgressBar bar = ProgressBars.bytes("index", total)) {
-            r = CaptionFiles.index(captions, index, s, RetrievalOptions.embedder(embedder),
-                    failOnBad ? BadRecordPolicy.FAIL : BadRecordPolicy.SKIP, ProgressBars.listener(bar));
+            r = CaptionFiles.index(captions, index, s, RetrievalOptions.embedder(embedder), bad, ProgressBars.listener(bar));
         }
         System.out.printf("indexed %,d captions in %.1f s (%,.0f captions/s); index %s now holds %,d captions (k1=%s b=%s%s)%n",
                 r.added(), r.seconds(), r.added() / Math.max(1e-9, r.seconds()), index, r.metadata().docCount(),
                 r.metadata().k1(), r.metadata().b(),
                 r.metadata().hasVectors() ? ", vectors: " + r.metadata().embedder() : "");
-        if (r.skipped() > 0) {
-            System.out.printf("skipped %,d bad records; first ones:%n", r.skipped());
-            r.problems().forEach(p -> System.out.println("  " + p));
-        }
+        ProgressBars.printBadRecords(bad);
         return 0;
     }
 }

@@ -1,6 +1,7 @@
 package org.tga4j.retrieval;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -150,16 +152,38 @@ public final class CaptionIndexWriter implements AutoCloseable {
      * added. Captions are routed to threads by id, so when an id repeats, the later caption wins. Does not commit.
      */
     public long addAll(Iterator<CaptionRecord> records) throws IOException {
+        return addAll(sink -> records.forEachRemaining(sink));
+    }
+
+    /**
+     * A source that pushes captions to a consumer, e.g. {@code sink -> CaptionCorpus.forEach(file, report, sink)}.
+     * The consumer may throw an unchecked exception to stop the source early; the source lets it propagate.
+     */
+    @FunctionalInterface
+    public interface CaptionSource {
+        void forEach(Consumer<CaptionRecord> sink) throws IOException;
+    }
+
+    /** Like {@link #addAll(Iterator)}, for a source that pushes its captions (a streaming file reader). */
+    public long addAll(CaptionSource source) throws IOException {
         int n = settings.threads();
         List<Set<String>> seen = seenBySlot;
         if (n == 1) {
             DocBuilder b = new DocBuilder(seen == null ? null : seen.get(0));
-            long count = 0;
-            while (records.hasNext()) {
-                b.add(records.next());
-                count++;
+            long[] count = {0};
+            try {
+                source.forEach(r -> {
+                    try {
+                        b.add(r);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    count[0]++;
+                });
+            } catch (UncheckedIOException e) {
+                throw unwrap(e);
             }
-            return count;
+            return count[0];
         }
         List<BlockingQueue<List<CaptionRecord>>> queues = new ArrayList<>(n);
         List<Thread> workers = new ArrayList<>(n);
@@ -190,17 +214,27 @@ public final class CaptionIndexWriter implements AutoCloseable {
         List<List<CaptionRecord>> pending = new ArrayList<>(n);
         for (int i = 0; i < n; i++) pending.add(new ArrayList<>(BATCH));
         try {
-            while (records.hasNext() && failure.get() == null) {
-                CaptionRecord r = records.next();
-                int slot = Math.floorMod(r.id().hashCode(), n);
-                List<CaptionRecord> p = pending.get(slot);
-                p.add(r);
-                if (p.size() == BATCH) {
-                    put(queues.get(slot), p, failure);
-                    pending.set(slot, new ArrayList<>(BATCH));
-                }
+            try {
+                source.forEach(r -> {
+                    if (failure.get() != null) throw WorkerFailed.INSTANCE;
+                    int slot = Math.floorMod(r.id().hashCode(), n);
+                    List<CaptionRecord> p = pending.get(slot);
+                    p.add(r);
+                    if (p.size() == BATCH) {
+                        try {
+                            put(queues.get(slot), p, failure);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        pending.set(slot, new ArrayList<>(BATCH));
+                    }
+                });
+            } catch (WorkerFailed stop) {
+                // a worker failed: stop reading; its exception is rethrown below
+            } catch (UncheckedIOException e) {
+                throw unwrap(e);
             }
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < n && failure.get() == null; i++) {
                 if (!pending.get(i).isEmpty()) put(queues.get(i), pending.get(i), failure);
             }
         } finally {
@@ -221,6 +255,23 @@ public final class CaptionIndexWriter implements AutoCloseable {
         if (f instanceof RuntimeException re) throw re;
         if (f != null) throw new IOException("indexing into " + path + " failed", f);
         return added.get();
+    }
+
+    /** The cause of {@code e}, its message prefixed with the context {@code e} added (e.g. "reading FILE"). */
+    static IOException unwrap(UncheckedIOException e) {
+        IOException cause = e.getCause();
+        String context = e.getMessage();
+        if (context == null || context.equals(cause.toString()) || context.equals(cause.getMessage())) return cause;
+        return new IOException(context + ": " + cause.getMessage(), cause);
+    }
+
+    /** Thrown into the source to stop it once a worker has failed. */
+    private static final class WorkerFailed extends RuntimeException {
+        static final WorkerFailed INSTANCE = new WorkerFailed();
+
+        private WorkerFailed() {
+            super("indexing worker failed", null, false, false);
+        }
     }
 
     private static void put(BlockingQueue<List<CaptionRecord>> q, List<CaptionRecord> batch, AtomicReference<Throwable> failure)

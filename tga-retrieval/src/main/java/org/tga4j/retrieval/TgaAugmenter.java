@@ -1,23 +1,25 @@
 package org.tga4j.retrieval;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.tga4j.datasets.BadRecordReport;
+import org.tga4j.datasets.ImageRoot;
+import org.tga4j.datasets.LlavaJsonWriter;
 import org.tga4j.datasets.LlavaRecord;
+import org.tga4j.datasets.PathEscapeException;
 
 /**
  * Writes TGA's two extra strings into LLaVA records: {@code image_caption} (the record's first gpt turn) and
  * {@code retrieved_caption} (the top-1 text a {@link Retriever} returns for that caption / image), with the
- * retriever, score, leak-guard rule and retrieved id in {@link LlavaRecord.RetrievalInfo}.
+ * retriever, score, leak-guard rule and retrieved id in {@link LlavaRecord.RetrievalInfo} (written by
+ * {@link LlavaJsonWriter} as {@code retriever}, {@code retrieval_score}, {@code retrieval_rule}, {@code retrieved_id}).
  */
 public final class TgaAugmenter {
 
@@ -27,18 +29,20 @@ public final class TgaAugmenter {
     /** One record's result: the record to write (unchanged for TEXT_ONLY), and a message for BAD. */
     public record Outcome(LlavaRecord record, Status status, String problem) {}
 
+    private static final int CHUNK = 2048;
+
     private final Retriever retriever;
     private final LeakGuard guard;
-    private final Path imageRoot;
+    private final ImageRoot imageRoot;
 
     /**
      * @param imageRoot root that record image paths resolve against, for image→text kNN (dense/hybrid with an
      *     image tower); {@code null} to query with the caption text only
      */
-    public TgaAugmenter(Retriever retriever, LeakGuard guard, Path imageRoot) {
+    public TgaAugmenter(Retriever retriever, LeakGuard guard, ImageRoot imageRoot) {
         this.retriever = retriever;
         this.guard = guard;
-        this.imageRoot = imageRoot == null ? null : imageRoot.toAbsolutePath().normalize();
+        this.imageRoot = imageRoot;
     }
 
     /** Augments one record. Never throws for a bad record: returns {@link Status#BAD} with a message instead. */
@@ -50,8 +54,11 @@ public final class TgaAugmenter {
         }
         Path image = null;
         if (imageRoot != null) {
-            image = imageRoot.resolve(r.image()).normalize();
-            if (!image.startsWith(imageRoot)) return bad(r, "image path '" + r.image() + "' escapes the image root " + imageRoot);
+            try {
+                image = imageRoot.resolve(r.image());
+            } catch (PathEscapeException | UncheckedIOException e) {
+                return bad(r, e.getMessage());
+            }
         }
         RetrievalQuery q = new RetrievalQuery(caption, image, guard == LeakGuard.EXCLUDE_SELF ? r.id() : null);
         List<Hit> hits;
@@ -85,77 +92,114 @@ public final class TgaAugmenter {
 
     /**
      * Augments a stream of records on the pool's threads, in chunks, writing results to {@code out} in input order.
-     * Bad records are reported and skipped (or fail the run under {@link BadRecordPolicy#FAIL}).
+     * A bad record is reported to {@code bad} as {@code <stream>: record N} (N = its position in {@code in}) and
+     * skipped, or stops the run when {@code bad} is failing.
      */
-    public AugmentReport augmentAll(Iterator<LlavaRecord> in, RecordSink out, BatchRetriever pool, BadRecordPolicy policy)
+    public AugmentReport augmentAll(Iterator<LlavaRecord> in, RecordSink out, BatchRetriever pool, BadRecordReport bad)
             throws IOException {
-        return augmentAll(in, out, pool, new BadRecords(policy));
+        long[] position = {0};
+        Iterator<LlavaFileRecords.Entry> numbered = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return in.hasNext();
+            }
+
+            @Override
+            public LlavaFileRecords.Entry next() {
+                return new LlavaFileRecords.Entry(in.next(), position[0]++);
+            }
+        };
+        long before = bad.count();
+        Counts c = augmentAll(numbered, out, pool, (index, problem) -> bad.report(null, index, -1, problem));
+        return c.report(bad.count() - before);
     }
 
-    private AugmentReport augmentAll(Iterator<LlavaRecord> in, RecordSink out, BatchRetriever pool, BadRecords bad)
+    /** Reports one bad record by its index. */
+    private interface Reporter {
+        void report(long index, String problem);
+    }
+
+    private static final class Counts {
+        long total, augmented, textOnly, noHit;
+        final Map<String, Long> rules = new TreeMap<>();
+
+        AugmentReport report(long bad) {
+            return new AugmentReport(total, augmented, textOnly, noHit, bad, Map.copyOf(rules));
+        }
+    }
+
+    private Counts augmentAll(Iterator<LlavaFileRecords.Entry> in, RecordSink out, BatchRetriever pool, Reporter bad)
             throws IOException {
-        long total = 0, augmented = 0, textOnly = 0, noHit = 0;
-        Map<String, Long> rules = new TreeMap<>();
-        List<LlavaRecord> chunk = new ArrayList<>(2048);
+        Counts c = new Counts();
+        List<LlavaFileRecords.Entry> chunk = new ArrayList<>(CHUNK);
         try {
             while (in.hasNext()) {
                 chunk.clear();
-                while (chunk.size() < 2048 && in.hasNext()) chunk.add(in.next());
-                total += chunk.size();
-                for (Outcome o : pool.map(chunk, this::augment)) {
+                while (chunk.size() < CHUNK && in.hasNext()) chunk.add(in.next());
+                c.total += chunk.size();
+                List<Outcome> outcomes = pool.map(chunk.stream().map(LlavaFileRecords.Entry::record).toList(), this::augment);
+                for (int i = 0; i < outcomes.size(); i++) {
+                    Outcome o = outcomes.get(i);
                     switch (o.status()) {
                         case BAD -> {
-                            bad.report(o.problem() + "; skipped");
+                            bad.report(chunk.get(i).index(), o.problem());
                             continue;
                         }
                         case AUGMENTED -> {
-                            augmented++;
-                            rules.merge(o.record().retrieval().rule(), 1L, Long::sum);
+                            c.augmented++;
+                            c.rules.merge(o.record().retrieval().rule(), 1L, Long::sum);
                         }
-                        case TEXT_ONLY -> textOnly++;
-                        case NO_HIT -> noHit++;
+                        case TEXT_ONLY -> c.textOnly++;
+                        case NO_HIT -> c.noHit++;
                     }
                     out.write(o.record());
                 }
             }
         } catch (UncheckedIOException e) {
-            throw e.getCause();
+            throw CaptionIndexWriter.unwrap(e);
         }
-        return new AugmentReport(total, augmented, textOnly, noHit, bad.count(), rules, bad.samples());
+        return c;
     }
 
     /**
-     * Streams the LLaVA JSON file {@code data} into {@code out} (augmented), atomically: the output is written to a
-     * temporary file next to {@code out} and moved into place only when complete.
+     * Streams the LLaVA JSON file {@code data} into {@code out} (augmented) through {@link LlavaJsonWriter}, so the
+     * output appears atomically and only when complete: a failure (or a bad record under a failing report) leaves
+     * an existing {@code out} untouched. Records whose image path escapes the image root are bad records.
+     *
+     * @param bad receives bad records as {@code data: record N (line L): problem} and skips them, or throws
+     * @param progress bytes of {@code data} read
      */
-    public AugmentReport augmentFile(Path data, Path out, int threads, BadRecordPolicy policy, ProgressListener progress)
+    public AugmentReport augmentFile(Path data, Path out, int threads, BadRecordReport bad, ProgressListener progress)
             throws IOException {
-        Path target = out.toAbsolutePath().normalize();
-        if (target.equals(data.toAbsolutePath().normalize())) {
+        if (out.toAbsolutePath().normalize().equals(data.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("--out must differ from --data (" + out + ")");
         }
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        BadRecords bad = new BadRecords(policy);
-        boolean ok = false;
-        try {
-            AugmentReport report;
-            try (CorpusIO.RecordStream<LlavaRecord> in = CorpusIO.readLlava(data, bad, progress);
-                    OutputStream os = Files.newOutputStream(tmp);
-                    CorpusIO.LlavaWriter w = new CorpusIO.LlavaWriter(new java.io.BufferedOutputStream(os, 1 << 16));
-                    BatchRetriever pool = new BatchRetriever(retriever, threads)) {
-                report = augmentAll(in, w::write, pool, bad);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            ok = true;
-            return report;
-        } finally {
-            if (!ok) Files.deleteIfExists(tmp);
+        if (!Files.isRegularFile(data)) throw new IOException("no such LLaVA JSON file: " + data);
+        long before = bad.count();
+        long size = Files.size(data);
+        try (LlavaFileRecords in = LlavaFileRecords.open(data, bad, imageRoot, 0, size, progress);
+                LlavaJsonWriter w = new LlavaJsonWriter(out);
+                BatchRetriever pool = new BatchRetriever(retriever, threads)) {
+            Iterator<LlavaFileRecords.Entry> entries = new Iterator<>() {
+                private LlavaFileRecords.Entry next;
+
+                @Override
+                public boolean hasNext() {
+                    if (next == null) next = in.next();
+                    return next != null;
+                }
+
+                @Override
+                public LlavaFileRecords.Entry next() {
+                    if (!hasNext()) throw new java.util.NoSuchElementException();
+                    LlavaFileRecords.Entry e = next;
+                    next = null;
+                    return e;
+                }
+            };
+            Counts c = augmentAll(entries, w::write, pool, in::report);
+            w.commit();
+            return c.report(bad.count() - before);
         }
     }
 }

@@ -11,7 +11,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tga4j.datasets.BadRecord;
+import org.tga4j.datasets.BadRecordReport;
 import org.tga4j.datasets.CaptionRecord;
+import org.tga4j.datasets.DatasetFormatException;
+import org.tga4j.datasets.ImageRoot;
+import org.tga4j.datasets.LlavaJsonReader;
 import org.tga4j.datasets.LlavaRecord;
 import org.tga4j.datasets.Turn;
 
@@ -38,10 +43,19 @@ class TgaAugmenterTest {
 
     private Path indexFromLlava(Path data) throws IOException {
         Path dir = tmp.resolve("idx");
-        IndexReport r = CaptionFiles.index(List.of(data), dir, IndexSettings.defaults(), null, BadRecordPolicy.SKIP, ProgressListener.NONE);
+        BadRecordReport bad = BadRecordReport.skipping();
+        long[] lastProgress = {0};
+        IndexReport r = CaptionFiles.index(List.of(data), dir, IndexSettings.defaults(), null, bad,
+                (done, total) -> lastProgress[0] = done);
         assertEquals(4, r.added(), "the text-only row is indexed too (its gpt turn); the malformed one is skipped");
         assertEquals(1, r.skipped());
-        assertTrue(r.problems().get(0).contains("record #4"), r.problems().toString());
+        assertEquals(1, bad.count());
+        BadRecord b = bad.records().get(0);
+        assertEquals(data, b.file());
+        assertEquals(4, b.index());
+        assertEquals(13, b.line());
+        assertTrue(b.problem().contains("\"conversations\" must be an array"), b.toString());
+        assertEquals(Files.size(data), lastProgress[0], "progress ends at the file size");
         return dir;
     }
 
@@ -51,14 +65,17 @@ class TgaAugmenterTest {
         Path dir = indexFromLlava(data);
         Path out = tmp.resolve("out/augmented.json");
         long[] lastProgress = {0};
+        BadRecordReport bad = BadRecordReport.skipping();
         try (CaptionIndex idx = CaptionIndex.open(dir)) {
             AugmentReport rep = new TgaAugmenter(idx.bm25(), LeakGuard.EXCLUDE_SELF, null)
-                    .augmentFile(data, out, 2, BadRecordPolicy.SKIP, (done, total) -> lastProgress[0] = done);
+                    .augmentFile(data, out, 2, bad, (done, total) -> lastProgress[0] = done);
             assertEquals(4, rep.total());
             assertEquals(3, rep.augmented());
             assertEquals(1, rep.textOnly());
             assertEquals(1, rep.bad());
             assertEquals(Map.of("exclude-self", 3L), rep.rules());
+            assertEquals(1, bad.count());
+            assertEquals(4, bad.records().get(0).index());
         }
         assertEquals(Files.size(data), lastProgress[0]);
         JsonNode arr = new ObjectMapper().readTree(out.toFile());
@@ -68,15 +85,34 @@ class TgaAugmenterTest {
         assertEquals("00223/002239345.jpg", grey.get("image").asText());
         assertEquals("a grey watch with an army style strap", grey.get("image_caption").asText());
         assertEquals("a black watch with a leather strap", grey.get("retrieved_caption").asText());
-        assertEquals("bm25", grey.get("retrieval").get("retriever").asText());
-        assertEquals("exclude-self", grey.get("retrieval").get("rule").asText());
-        assertEquals("001234567", grey.get("retrieval").get("source_id").asText());
-        assertTrue(grey.get("retrieval").get("score").asDouble() > 0);
+        assertEquals("bm25", grey.get("retriever").asText());
+        assertEquals("exclude-self", grey.get("retrieval_rule").asText());
+        assertEquals("001234567", grey.get("retrieved_id").asText());
+        assertTrue(grey.get("retrieval_score").asDouble() > 0);
         assertEquals(2, grey.get("conversations").size());
         JsonNode textOnly = arr.get(3);
         assertEquals("oasst-1", textOnly.get("id").asText());
         assertFalse(textOnly.has("image_caption"));
         assertFalse(textOnly.has("image"));
+
+        // the datasets reader reads the augmented file back with every TGA field filled
+        List<LlavaRecord> back = LlavaJsonReader.readAll(out, BadRecordReport.failing());
+        assertEquals(List.of("004539375", "002239345", "001234567", "oasst-1"), back.stream().map(LlavaRecord::id).toList());
+        LlavaRecord g = back.get(1);
+        assertEquals("a grey watch with an army style strap", g.imageCaption());
+        assertEquals("a black watch with a leather strap", g.retrievedCaption());
+        assertEquals("bm25", g.retrieval().retriever());
+        assertEquals(grey.get("retrieval_score").asDouble(), g.retrieval().score());
+        assertTrue(g.retrieval().score() > 0);
+        assertEquals("exclude-self", g.retrieval().rule());
+        assertEquals("001234567", g.retrieval().sourceId());
+        for (LlavaRecord a : back.subList(0, 3)) {
+            assertEquals(a.firstAnswer(), a.imageCaption());
+            assertNotNull(a.retrievedCaption(), a.id());
+            assertNotEquals(a.id(), a.retrieval().sourceId(), "exclude-self never retrieves the record's own caption");
+        }
+        assertNull(back.get(3).imageCaption());
+        assertNull(back.get(3).retrieval());
         try (var files = Files.list(out.getParent())) {
             assertEquals(List.of(out), files.toList(), "no temp file left behind");
         }
@@ -90,9 +126,9 @@ class TgaAugmenterTest {
         Files.writeString(out, "[]\n");
         try (CaptionIndex idx = CaptionIndex.open(dir)) {
             TgaAugmenter aug = new TgaAugmenter(idx.bm25(), LeakGuard.EXCLUDE_SELF, null);
-            BadRecordException e = assertThrows(BadRecordException.class,
-                    () -> aug.augmentFile(data, out, 1, BadRecordPolicy.FAIL, ProgressListener.NONE));
-            assertTrue(e.getMessage().contains("record #4") && e.getMessage().contains("data.json"), e.getMessage());
+            DatasetFormatException e = assertThrows(DatasetFormatException.class,
+                    () -> aug.augmentFile(data, out, 1, BadRecordReport.failing(), ProgressListener.NONE));
+            assertTrue(e.getMessage().contains("record 4 (line 13)") && e.getMessage().contains("data.json"), e.getMessage());
         }
         assertEquals("[]\n", Files.readString(out), "the previous good output is untouched");
         try (var files = Files.list(tmp)) {
@@ -147,7 +183,7 @@ class TgaAugmenterTest {
         LlavaRecord evil = new LlavaRecord("e", "../../etc/passwd", List.of(
                 new Turn("human", "<image>\nDescribe."), new Turn("gpt", "a red kite")));
         try (CaptionIndex idx = CaptionIndex.open(dir)) {
-            TgaAugmenter.Outcome o = new TgaAugmenter(idx.bm25(), LeakGuard.EXCLUDE_SELF, tmp.resolve("images")).augment(evil);
+            TgaAugmenter.Outcome o = new TgaAugmenter(idx.bm25(), LeakGuard.EXCLUDE_SELF, new ImageRoot(tmp.resolve("images"))).augment(evil);
             assertEquals(TgaAugmenter.Status.BAD, o.status());
             assertTrue(o.problem().contains("escapes the image root"), o.problem());
         }
