@@ -35,10 +35,12 @@ class RetrievalCommandsTest {
                 {"id": "k1", "text": "a kitchen knife with a wooden handle on a table"}
                 {"id": "k2", "contents": "a sharp knife next to a cutting board"}
                 {"id": "d1", "text": "a brown dog sleeping on a sofa"}
+                {"id": "x1", "text": 42}
                 """);
         Path idx = tmp.resolve("index");
         String out = run("index", "--captions", caps.toString(), "--index", idx.toString(), "--k1", "1.2", "--b", "0.75");
         assertTrue(out.contains("holds 3 captions") && out.contains("k1=1.2 b=0.75"), out);
+        assertTrue(out.contains("1 bad record skipped (first: " + caps + ": record 3 (line 4): field \"text\" must be a string"), out);
 
         JsonNode hits = new ObjectMapper().readTree(run("retrieve", "--index", idx.toString(), "--query", "knife (sharp) && \"board", "-k", "2", "--json"));
         assertEquals(2, hits.size());
@@ -54,7 +56,26 @@ class RetrievalCommandsTest {
         assertTrue(out.contains("1 augmented"), out);
         JsonNode rec = new ObjectMapper().readTree(aug.toFile()).get(0);
         assertEquals("a sharp knife next to a cutting board", rec.get("retrieved_caption").asText());
-        assertEquals("k2", rec.get("retrieval").get("source_id").asText());
-        assertEquals("exclude-self", rec.get("retrieval").get("rule").asText());
+        assertEquals("k2", rec.get("retrieved_id").asText());
+        assertEquals("exclude-self", rec.get("retrieval_rule").asText());
+        assertEquals("bm25", rec.get("retriever").asText());
+        assertTrue(out.contains("0 bad records"), out);
+
+        // a record whose image escapes --image-root: skipped and reported by default, fatal with --fail-on-bad
+        Path withBad = Files.writeString(tmp.resolve("with-bad.json"), """
+                [{"id": "k1", "image": "k1.jpg", "conversations": [{"from": "human", "value": "<image>\\nDescribe."},
+                  {"from": "gpt", "value": "a kitchen knife with a wooden handle on a table"}]},
+                 {"id": "evil", "image": "../../etc/passwd", "conversations": [{"from": "human", "value": "<image>"},
+                  {"from": "gpt", "value": "a knife"}]}]
+                """);
+        String before = Files.readString(aug);
+        String[] failing = {"augment", "--index", idx.toString(), "--data", withBad.toString(), "--out", aug.toString(),
+                "--image-root", tmp.resolve("images").toString(), "--fail-on-bad"};
+        assertEquals(1, Main.newCommandLine().setErr(new java.io.PrintWriter(new ByteArrayOutputStream(), true)).execute(failing));
+        assertEquals(before, Files.readString(aug), "--fail-on-bad leaves the existing output untouched");
+        out = run(java.util.Arrays.copyOf(failing, failing.length - 1));
+        assertTrue(out.contains("1 augmented") && out.contains("1 bad (skipped)"), out);
+        assertTrue(out.contains("1 bad record skipped (first: " + withBad + ": record 1 (line 3): image path"), out);
+        assertEquals(1, new ObjectMapper().readTree(aug.toFile()).size());
     }
 }
