@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -71,9 +73,9 @@ public final class LlavaJsonReader implements Iterator<LlavaRecord>, AutoCloseab
      * @param file names the source in bad-record reports and exceptions (it is not opened)
      * @param in the JSON text; buffering it is the caller's choice
      */
-    public LlavaJsonReader(Path file, java.io.Reader in, BadRecordReport report, ImageRoot imageRoot) throws IOException {
+    public LlavaJsonReader(Path file, Reader in, BadRecordReport report, ImageRoot imageRoot) throws IOException {
         this.file = file;
-        this.report = java.util.Objects.requireNonNull(report, "report");
+        this.report = Objects.requireNonNull(report, "report");
         this.imageRoot = imageRoot;
         try {
             this.elements = new JsonArrayElements(in, file);
