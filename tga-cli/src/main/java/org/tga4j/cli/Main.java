@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             HiddenCommand.class,
             RandomModelCommand.class,
+            BenchCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,18 @@
+package org.tga4j.cli.bench;
+
+/**
+ * One engine's figures from one run.
+ *
+ * @param engine {@code tga4j} or {@code jlama}
+ * @param loadSeconds time to load the checkpoint
+ * @param prefillTokensPerSecond prompt tokens per second of the prompt pass (batch 1, median)
+ * @param decodeTokensPerSecond generated tokens per second at batch 1 (median, prefill excluded)
+ * @param batchDecodeTokensPerSecond total generated tokens per second over {@code batch} requests (median)
+ * @param batchMode how the batch was run: {@code batched} (one KV cache, one forward per step for all rows) or
+ *     {@code sequential} (one request after another)
+ * @param peakRssMiB the engine process's peak resident set (VmHWM), or -1 where unavailable
+ * @param threads compute threads the engine was allowed
+ */
+public record EngineResult(String engine, double loadSeconds, double prefillTokensPerSecond,
+        double decodeTokensPerSecond, double batchDecodeTokensPerSecond, String batchMode, double peakRssMiB,
+        int threads) {}
