@@ -47,7 +47,8 @@ public final class BenchRuntimeCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "8") int batch;
     @Option(names = "--warmup", defaultValue = "1", description = "Untimed warm-up rounds (default: ${DEFAULT-VALUE}).")
     int warmup;
-    @Option(names = "--repeats", defaultValue = "3", description = "Timed rounds; medians are reported (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--repeats", defaultValue = "3", description = "Timed rounds per engine, alternating engines, each"
+            + " in a fresh JVM; medians are reported (default: ${DEFAULT-VALUE}).")
     int repeats;
     @Option(names = "--engines", defaultValue = "tga4j,jlama", split = ",",
             description = "Engines to run: tga4j, jlama (default: ${DEFAULT-VALUE}).")
@@ -80,12 +81,22 @@ public final class BenchRuntimeCommand implements Callable<Integer> {
         }
         ensureModel();
         Workload w = workload(vocabOf(modelDir));
-        List<EngineResult> results = new ArrayList<>();
-        for (String engine : engines) {
-            System.out.println("running " + engine + (inProcess ? " in process" : " in a child JVM") + " ...");
-            results.add(inProcess ? runEngine(engine, w) : runChild(engine));
+        // Engines alternate round by round, each round in a fresh JVM, so load from other processes on a shared
+        // machine hits both alike; each figure is the median over rounds (peak RSS: the maximum).
+        Map<String, List<EngineResult>> rounds = new LinkedHashMap<>();
+        for (int r = 1; r <= repeats; r++) {
+            for (String engine : engines) {
+                System.out.printf("round %d/%d: %s%s ...%n", r, repeats, engine, inProcess ? "" : " (child JVM)");
+                EngineResult one = inProcess ? runEngine(engine, w) : runChild(engine);
+                System.out.printf("  prefill %.1f tok/s, decode b1 %.1f tok/s, b%d %.1f tok/s, peak RSS %.0f MiB%n",
+                        one.prefillTokensPerSecond(), one.decodeTokensPerSecond(), batch,
+                        one.batchDecodeTokensPerSecond(), one.peakRssMiB());
+                rounds.computeIfAbsent(engine, k -> new ArrayList<>()).add(one);
+            }
         }
-        RuntimeBenchReport report = new RuntimeBenchReport(describeModel(), w, results);
+        List<EngineResult> results = new ArrayList<>();
+        for (List<EngineResult> perEngine : rounds.values()) results.add(EngineResult.median(perEngine));
+        RuntimeBenchReport report = new RuntimeBenchReport(describeModel(), w, repeats, results);
         System.out.println();
         System.out.print(report.table());
         Files.createDirectories(out);
@@ -95,8 +106,9 @@ public final class BenchRuntimeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** One timed round per engine run (the rounds are spread over separate runs; see {@link #call}). */
     private Workload workload(int modelVocab) {
-        return new Workload(promptTokens, decodeTokens, batch, warmup, repeats, modelVocab, seed + 1);
+        return new Workload(promptTokens, decodeTokens, batch, warmup, 1, modelVocab, seed + 1);
     }
 
     private EngineResult runEngine(String engine, Workload w) {
@@ -154,7 +166,7 @@ public final class BenchRuntimeCommand implements Callable<Integer> {
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench", "runtime",
                     "--model-dir", modelDir.toString(), "--prompt-tokens", "" + promptTokens,
                     "--decode-tokens", "" + decodeTokens, "--batch", "" + batch, "--warmup", "" + warmup,
-                    "--repeats", "" + repeats, "--seed", "" + seed, "--child-engine", engine,
+                    "--seed", "" + seed, "--child-engine", engine,
                     "--child-result", result.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
             // Spin-waiting OpenMP threads (libtorch's default) collapse throughput when any other process runs.

@@ -15,4 +15,18 @@ package org.tga4j.cli.bench;
  */
 public record EngineResult(String engine, double loadSeconds, double prefillTokensPerSecond,
         double decodeTokensPerSecond, double batchDecodeTokensPerSecond, String batchMode, double peakRssMiB,
-        int threads) {}
+        int threads) {
+
+    /** Combines rounds of one engine: the median of every rate and of load time, the maximum peak RSS. */
+    public static EngineResult median(java.util.List<EngineResult> rounds) {
+        if (rounds.isEmpty()) throw new IllegalArgumentException("no rounds");
+        EngineResult first = rounds.get(0);
+        return new EngineResult(first.engine(),
+                Stats.median(rounds.stream().mapToDouble(EngineResult::loadSeconds).toArray()),
+                Stats.median(rounds.stream().mapToDouble(EngineResult::prefillTokensPerSecond).toArray()),
+                Stats.median(rounds.stream().mapToDouble(EngineResult::decodeTokensPerSecond).toArray()),
+                Stats.median(rounds.stream().mapToDouble(EngineResult::batchDecodeTokensPerSecond).toArray()),
+                first.batchMode(), rounds.stream().mapToDouble(EngineResult::peakRssMiB).max().orElse(-1),
+                first.threads());
+    }
+}

@@ -19,8 +19,10 @@ public final class RuntimeBenchReport {
     private final Map<String, Object> model;
     private final Workload workload;
     private final List<EngineResult> results;
+    private final int rounds;
 
-    public RuntimeBenchReport(Map<String, Object> model, Workload workload, List<EngineResult> results) {
+    public RuntimeBenchReport(Map<String, Object> model, Workload workload, int rounds, List<EngineResult> results) {
+        this.rounds = rounds;
         this.model = model;
         this.workload = workload;
         this.results = List.copyOf(results);
@@ -35,8 +37,9 @@ public final class RuntimeBenchReport {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("model: %s, %,d parameters, F32, %s layers, hidden %s, vocab %s%n", model.get("model_type"),
                 (Long) model.get("parameters"), model.get("layers"), model.get("hidden"), model.get("vocab")));
-        sb.append(String.format("workload: prompt %d tokens, %d new tokens per request, batch %d, %d warm-up, median of %d%n%n",
-                workload.promptTokens(), workload.decodeTokens(), workload.batch(), workload.warmup(), workload.repeats()));
+        sb.append(String.format("workload: prompt %d tokens, %d new tokens per request, batch %d, %d warm-up per JVM,"
+                + " median of %d rounds%n%n", workload.promptTokens(), workload.decodeTokens(), workload.batch(),
+                workload.warmup(), rounds));
         Optional<EngineResult> ours = engine("tga4j"), theirs = engine("jlama");
         boolean both = ours.isPresent() && theirs.isPresent();
         sb.append(String.format("%-34s", "metric"));
@@ -70,7 +73,8 @@ public final class RuntimeBenchReport {
         w.put("decode_tokens_per_request", workload.decodeTokens());
         w.put("batch", workload.batch());
         w.put("warmup_rounds", workload.warmup());
-        w.put("timed_rounds", workload.repeats());
+        w.put("timed_rounds", rounds);
+        w.put("rounds", "engines alternate, one fresh JVM per engine per round");
         w.put("statistic", "median");
         w.put("decoding", "greedy, no stop tokens, token ids in (tokenizer not timed)");
         doc.put("workload", w);
