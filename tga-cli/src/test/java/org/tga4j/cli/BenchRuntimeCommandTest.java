@@ -61,10 +61,10 @@ class BenchRuntimeCommandTest {
 
     @Test
     void roundsCombineAsMediansWithMaximumMemory() {
-        EngineResult a = new EngineResult("x", 1, 10, 5, 40, "batched", 100, 2);
-        EngineResult b = new EngineResult("x", 3, 30, 7, 20, "batched", 300, 2);
-        EngineResult c = new EngineResult("x", 2, 20, 6, 30, "batched", 200, 2);
+        EngineResult a = new EngineResult("x", 1, 10, 5, 40, "batched", 100, 2, 1.0);
+        EngineResult b = new EngineResult("x", 3, 30, 7, 20, "batched", 300, 2, 3.0);
+        EngineResult c = new EngineResult("x", 2, 20, 6, 30, "batched", 200, 2, 2.0);
         EngineResult m = EngineResult.median(List.of(a, b, c));
-        assertEquals(new EngineResult("x", 2, 20, 6, 30, "batched", 300, 2), m);
+        assertEquals(new EngineResult("x", 2, 20, 6, 30, "batched", 300, 2, 2.0), m);
     }
 }

@@ -12,10 +12,12 @@ package org.tga4j.cli.bench;
  *     {@code sequential} (one request after another)
  * @param peakRssMiB the engine process's peak resident set (VmHWM), or -1 where unavailable
  * @param threads compute threads the engine was allowed
+ * @param loadAverage the machine's 1-minute load average at the end of the run (other processes compete for the
+ *     same cores; figures taken under a high load are lower and noisier)
  */
 public record EngineResult(String engine, double loadSeconds, double prefillTokensPerSecond,
         double decodeTokensPerSecond, double batchDecodeTokensPerSecond, String batchMode, double peakRssMiB,
-        int threads) {
+        int threads, double loadAverage) {
 
     /** Combines rounds of one engine: the median of every rate and of load time, the maximum peak RSS. */
     public static EngineResult median(java.util.List<EngineResult> rounds) {
@@ -27,6 +29,6 @@ public record EngineResult(String engine, double loadSeconds, double prefillToke
                 Stats.median(rounds.stream().mapToDouble(EngineResult::decodeTokensPerSecond).toArray()),
                 Stats.median(rounds.stream().mapToDouble(EngineResult::batchDecodeTokensPerSecond).toArray()),
                 first.batchMode(), rounds.stream().mapToDouble(EngineResult::peakRssMiB).max().orElse(-1),
-                first.threads());
+                first.threads(), Stats.median(rounds.stream().mapToDouble(EngineResult::loadAverage).toArray()));
     }
 }

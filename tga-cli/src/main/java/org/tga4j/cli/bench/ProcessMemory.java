@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** This process's memory as the Linux kernel reports it in {@code /proc/self/status}. */
+/** This process's memory as the Linux kernel reports it in {@code /proc/self/status}, and the machine's load. */
 public final class ProcessMemory {
     private ProcessMemory() {}
 
@@ -16,6 +16,15 @@ public final class ProcessMemory {
     /** Current resident set size ({@code VmRSS}) in MiB, or -1. */
     public static double rssMiB() {
         return field("VmRSS:");
+    }
+
+    /** The machine's 1-minute load average ({@code /proc/loadavg}), or -1. */
+    public static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static double field(String name) {

@@ -49,7 +49,10 @@ public final class RuntimeBenchReport {
         for (Metric m : metrics()) {
             sb.append(String.format("%-34s", m.label()));
             for (EngineResult r : results) sb.append(String.format("%14.1f", m.value(r)));
-            if (both) sb.append(String.format("%14.2f", m.value(ours.get()) / m.value(theirs.get())));
+            if (both) {
+                sb.append(m.comparable() ? String.format("%14.2f", m.value(ours.get()) / m.value(theirs.get()))
+                        : String.format("%14s", "-"));
+            }
             sb.append('\n');
         }
         sb.append(String.format("(batch %d: tga4j %s, jlama %s)%n%n", workload.batch(),
@@ -87,7 +90,9 @@ public final class RuntimeBenchReport {
         Optional<EngineResult> ours = engine("tga4j"), theirs = engine("jlama");
         if (ours.isPresent() && theirs.isPresent()) {
             Map<String, Object> ratios = new LinkedHashMap<>();
-            for (Metric m : metrics()) ratios.put(m.key(), m.value(ours.get()) / m.value(theirs.get()));
+            for (Metric m : metrics()) {
+                if (m.comparable()) ratios.put(m.key(), m.value(ours.get()) / m.value(theirs.get()));
+            }
             doc.put("ratios_tga4j_over_jlama", ratios);
         }
         doc.put("floors", floors());
@@ -144,11 +149,16 @@ public final class RuntimeBenchReport {
                 new Metric("decode_batch" + workload.batch() + "_tokens_per_s",
                         "decode batch " + workload.batch() + " total (tok/s)", true,
                         EngineResult::batchDecodeTokensPerSecond),
-                new Metric("peak_rss_mib", "peak RSS (MiB)", false, EngineResult::peakRssMiB));
+                new Metric("peak_rss_mib", "peak RSS (MiB)", false, EngineResult::peakRssMiB),
+                new Metric("load_average", "machine load avg (1 min)", false, EngineResult::loadAverage));
     }
 
     private record Metric(String key, String label, boolean throughput,
             java.util.function.ToDoubleFunction<EngineResult> getter) {
+        boolean comparable() {
+            return !key.equals("load_average");
+        }
+
         double value(EngineResult r) {
             return getter.applyAsDouble(r);
         }

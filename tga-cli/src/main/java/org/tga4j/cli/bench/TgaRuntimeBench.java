@@ -38,7 +38,8 @@ public final class TgaRuntimeBench {
                 multi[r] = (double) steps * w.batch() / (generate(generator, batch, decode).decodeMillis() / 1000);
             }
             return new EngineResult("tga4j", load, Stats.median(prefill), Stats.median(single), Stats.median(multi),
-                    "batched", ProcessMemory.peakRssMiB(), TorchThreads.current());
+                    "batched", ProcessMemory.peakRssMiB(), TorchThreads.current(),
+                    ProcessMemory.loadAverage());
         }
     }
 
