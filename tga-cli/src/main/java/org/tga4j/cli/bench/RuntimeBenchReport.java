@@ -119,7 +119,7 @@ public final class RuntimeBenchReport {
     /** A grouped bar chart of the throughput metrics, written atomically as PNG. */
     public void writeChart(Path png) {
         CategoryChart chart = new CategoryChartBuilder().width(900).height(500)
-                .title("tga bench runtime: " + model.get("parameters") + "-parameter llama, F32")
+                .title(String.format("tga bench runtime: %,d-parameter %s, F32", (Long) model.get("parameters"), model.get("model_type")))
                 .xAxisTitle("metric").yAxisTitle("tokens / s").build();
         List<String> labels = new ArrayList<>();
         for (Metric m : metrics()) if (m.throughput()) labels.add(m.label());
