@@ -3,9 +3,10 @@ package org.tga4j.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code tga bench}: benchmarks (each a subcommand). */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchRetrievalCommand.class})
+/** {@code tga bench}: the benchmark commands (each measures on this machine and writes a results JSON). */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks: measured on this machine, printed as a table and written as JSON.",
+        subcommands = {BenchRuntimeCommand.class, BenchRetrievalCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -68,7 +68,8 @@ public final class Generator {
             out.add(new ArrayList<>());
         }
         try (NDManager request = parent.newSubManager();
-                KvCache cache = new KvCache(request, model.textConfig().numHiddenLayers(), rows)) {
+                KvCache cache = new KvCache(request, model.textConfig().numHiddenLayers(), rows,
+                        len + params.maxNewTokens())) {
             long t0 = System.nanoTime();
             float[][] logits;
             try (NDManager step = request.newSubManager()) {

@@ -30,6 +30,19 @@ public final class AttentionMask {
         return m.create(mask, new Shape(batch, 1, queries, keys));
     }
 
+    /**
+     * As {@link #causal}, or null when nothing would be blocked (a single query over real keys only: the usual
+     * decode step), so attention can skip adding an all-zero mask.
+     */
+    public static NDArray causalOrNull(NDManager m, boolean[][] keyValid, int queries) {
+        if (queries == 1) {
+            boolean allValid = true;
+            for (boolean[] row : keyValid) for (boolean v : row) allValid &= v;
+            if (allValid) return null;
+        }
+        return causal(m, keyValid, queries);
+    }
+
     /** Non-causal mask blocking only invalid keys: shape {@code [B, 1, 1, S]}. */
     public static NDArray padding(NDManager m, boolean[][] keyValid) {
         int batch = keyValid.length, keys = keyValid[0].length;

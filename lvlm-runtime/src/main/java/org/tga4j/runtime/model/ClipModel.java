@@ -16,6 +16,7 @@ public final class ClipModel {
     private final Parameters parameters;
 
     public ClipModel(Parameters p, ClipConfig c) {
+        TorchThreads.configure();
         this.config = c;
         this.parameters = p;
         vision = new ClipVisionTower(p, c.visionConfig(), "vision_model.", c.visionConfig().numHiddenLayers(), true);

@@ -2,23 +2,44 @@ package org.tga4j.runtime.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Keys and values of every decoder layer for the positions processed so far, shaped {@code [B, kvHeads, S, headDim]},
  * plus which key positions are real tokens (left padding is not). Owned by one request; arrays live in its own
  * manager so per-step temporaries can be freed.
+ *
+ * <p>With a capacity (the generator knows prompt length + max new tokens), each layer's keys and values live in one
+ * buffer {@code [B, kvHeads, capacity, headDim]} allocated at the first append and written in place; a step reads a
+ * view of the filled part. Without one, every step concatenates (copying the whole cache into fresh memory, which
+ * at batch 8 costs more than the step's attention).
  */
 public final class KvCache implements AutoCloseable {
     private final NDManager manager;
     private final NDArray[] keys;
     private final NDArray[] values;
+    private final int capacity;
+    private final long[] filled;
     private boolean[][] valid;
 
+    /** A cache that grows by concatenation (no length limit). */
     public KvCache(NDManager parent, int layers, int batch) {
+        this(parent, layers, batch, 0);
+    }
+
+    /**
+     * @param capacity the most positions this cache will hold (prompt + new tokens), preallocated and written in
+     *     place; 0 to grow by concatenation instead
+     */
+    public KvCache(NDManager parent, int layers, int batch, int capacity) {
+        if (capacity < 0) throw new IllegalArgumentException("negative KV cache capacity " + capacity);
         this.manager = parent.newSubManager();
         this.keys = new NDArray[layers];
         this.values = new NDArray[layers];
         this.valid = new boolean[batch][0];
+        this.capacity = capacity;
+        this.filled = new long[layers];
     }
 
     /** Positions cached so far. */
@@ -48,6 +69,7 @@ public final class KvCache implements AutoCloseable {
 
     /** Appends this step's keys/values for {@code layer} and returns the full cached keys and values. */
     public NDArray[] append(int layer, NDArray k, NDArray v) {
+        if (capacity > 0) return appendInPlace(layer, k, v);
         NDArray newK = keys[layer] == null ? k : keys[layer].concat(k, 2);
         NDArray newV = values[layer] == null ? v : values[layer].concat(v, 2);
         NDArray oldK = keys[layer], oldV = values[layer];
@@ -58,6 +80,28 @@ public final class KvCache implements AutoCloseable {
         keys[layer] = newK;
         values[layer] = newV;
         return new NDArray[] {newK, newV};
+    }
+
+    /** Writes this step's positions into the preallocated buffers; returns views of the filled part. */
+    private NDArray[] appendInPlace(int layer, NDArray k, NDArray v) {
+        Shape shape = k.getShape();
+        long start = filled[layer], end = start + shape.get(2);
+        if (end > capacity) {
+            throw new IllegalStateException("KV cache capacity " + capacity + " exceeded: layer " + layer + " would hold "
+                    + end + " positions");
+        }
+        if (keys[layer] == null) {
+            Shape full = new Shape(shape.get(0), shape.get(1), capacity, shape.get(3));
+            keys[layer] = manager.zeros(full, k.getDataType());
+            values[layer] = manager.zeros(full, v.getDataType());
+        }
+        NDIndex written = new NDIndex(":, :, " + start + ":" + end);
+        keys[layer].set(written, k);
+        values[layer].set(written, v);
+        filled[layer] = end;
+        // Views in the step's manager (freed with the step), sharing the buffers' storage.
+        NDIndex upTo = new NDIndex(":, :, :" + end);
+        return new NDArray[] {keys[layer].get(k.getManager(), upTo), values[layer].get(v.getManager(), upTo)};
     }
 
     @Override

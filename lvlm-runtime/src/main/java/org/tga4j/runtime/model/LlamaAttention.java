@@ -32,7 +32,7 @@ public final class LlamaAttention {
     /**
      * @param x {@code [B, T, hidden]}
      * @param rope the rotary embedding and this step's cos/sin tables
-     * @param mask additive mask {@code [B, 1, T, S]}
+     * @param mask additive mask {@code [B, 1, T, S]}, or null when nothing is blocked
      * @param cache the request's cache (null: no cache, S = T)
      */
     public NDArray forward(NDArray x, RotaryEmbedding rope, NDArray[] cosSin, NDArray mask, KvCache cache, int layer) {
@@ -48,9 +48,15 @@ public final class LlamaAttention {
             v = kv[1];
         }
         int groups = heads / kvHeads;
-        // [B, kvHeads, groups, T, d] against [B, kvHeads, 1, S, d]: broadcasting shares each kv head with its group.
-        NDArray grouped = q.reshape(batch, kvHeads, groups, time, headDim);
-        NDArray out = Ops.attention(grouped, k.expandDims(2), v.expandDims(2), mask.expandDims(1), scale);
+        NDArray out;
+        if (groups == 1) {
+            out = Ops.attention(q, k, v, mask, scale);
+        } else {
+            // [B, kvHeads, groups, T, d] against [B, kvHeads, 1, S, d]: broadcasting shares each kv head with its group.
+            NDArray grouped = q.reshape(batch, kvHeads, groups, time, headDim);
+            out = Ops.attention(grouped, k.expandDims(2), v.expandDims(2), mask == null ? null : mask.expandDims(1),
+                    scale);
+        }
         NDArray merged = out.reshape(batch, heads, time, headDim).transpose(0, 2, 1, 3)
                 .reshape(batch, time, (long) heads * headDim);
         return Ops.linear(merged, wo, bo);

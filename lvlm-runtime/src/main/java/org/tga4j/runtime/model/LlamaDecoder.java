@@ -70,7 +70,7 @@ public final class LlamaDecoder {
             cache.appendValidity(valid);
             keyValid = cache.validity();
         }
-        NDArray mask = AttentionMask.causal(m, keyValid, time);
+        NDArray mask = AttentionMask.causalOrNull(m, keyValid, time);
         NDArray[] cosSin = rope.cosSin(positions(m, keyValid, time));
 
         List<NDArray> hidden = new ArrayList<>();

@@ -23,6 +23,7 @@ public final class LlavaModel {
 
     /** A llava checkpoint. */
     public LlavaModel(Parameters p, LlavaConfig c, TensorNames names) {
+        TorchThreads.configure();
         this.llava = c;
         this.text = c.textConfig();
         this.parameters = p;
@@ -35,6 +36,7 @@ public final class LlavaModel {
 
     /** A text-only causal LM checkpoint. */
     public LlavaModel(Parameters p, TextConfig c) {
+        TorchThreads.configure();
         this.llava = null;
         this.text = c;
         this.parameters = p;

@@ -21,21 +21,36 @@ public final class RotaryEmbedding {
         }
     }
 
-    /** The cos and sin tables for positions {@code [B, T]} (FLOAT32), each shaped {@code [B, 1, T, headDim]}. */
+    /**
+     * The tables for positions {@code [B, T]} (FLOAT32), in the positions' manager: cos and sin, each shaped
+     * {@code [B, 1, T, headDim]}, and the {@code [headDim, headDim]} signed permutation {@code R} with
+     * {@code x R = rotate_half(x) = concat(-x2, x1)}.
+     */
     public NDArray[] cosSin(NDArray positions) {
         NDManager m = positions.getManager();
         NDArray freqs = m.create(inverseFrequencies, new Shape(1, 1, inverseFrequencies.length));
         NDArray angles = positions.expandDims(-1).mul(freqs);
         NDArray emb = angles.concat(angles, -1).expandDims(1);
-        return new NDArray[] {emb.cos(), emb.sin()};
+        return new NDArray[] {emb.cos(), emb.sin(), m.create(rotateHalfMatrix(), new Shape(headDim, headDim))};
+    }
+
+    /**
+     * {@code R} as a row-major {@code [d, d]} array: column {@code i < d/2} picks {@code -x[i + d/2]}, column
+     * {@code i >= d/2} picks {@code x[i - d/2]}. One small matmul replaces two slices, a negation and a concat
+     * (every op is a native call, and decode is dominated by their count); the product is exact.
+     */
+    private float[] rotateHalfMatrix() {
+        int half = headDim / 2;
+        float[] r = new float[headDim * headDim];
+        for (int i = 0; i < half; i++) {
+            r[(i + half) * headDim + i] = -1f;
+            r[i * headDim + i + half] = 1f;
+        }
+        return r;
     }
 
     /** Applies the rotation to {@code x} shaped {@code [B, heads, T, headDim]}. */
     public NDArray apply(NDArray x, NDArray[] cosSin) {
-        int half = headDim / 2;
-        NDArray x1 = x.get("..., :" + half);
-        NDArray x2 = x.get("..., " + half + ":");
-        NDArray rotated = x2.neg().concat(x1, -1);
-        return x.mul(cosSin[0]).add(rotated.mul(cosSin[1]));
+        return x.mul(cosSin[0]).add(x.matMul(cosSin[2]).mul(cosSin[1]));
     }
 }

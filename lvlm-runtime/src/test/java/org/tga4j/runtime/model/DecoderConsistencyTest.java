@@ -42,14 +42,25 @@ class DecoderConsistencyTest {
                 full = new float[seq.length][];
                 for (int t = 0; t < seq.length; t++) full[t] = logits.get("0, " + t).toFloatArray();
             }
-            try (NDManager s = m.newSubManager(); KvCache cache = new KvCache(s, 3, 1)) {
-                NDArray l = model.forward(s, new int[][] {Arrays.copyOf(seq, prompt)}, allValid(1, prompt), null, cache,
-                        DecoderOutput.Logits.LAST, false).logits();
-                assertArrayEquals(full[prompt - 1], l.toFloatArray(), 1e-4f);
-                for (int t = prompt; t < seq.length; t++) {
-                    l = model.forward(s, new int[][] {{seq[t]}}, allValid(1, 1), null, cache,
-                            DecoderOutput.Logits.LAST, false).logits();
-                    assertArrayEquals(full[t], l.toFloatArray(), 1e-4f, "position " + t);
+            // Both cache kinds: growing by concatenation (capacity 0) and preallocated, written in place.
+            for (int capacity : new int[] {0, seq.length}) {
+                try (NDManager s = m.newSubManager(); KvCache cache = new KvCache(s, 3, 1, capacity)) {
+                    NDArray l = model.forward(s, new int[][] {Arrays.copyOf(seq, prompt)}, allValid(1, prompt), null,
+                            cache, DecoderOutput.Logits.LAST, false).logits();
+                    assertArrayEquals(full[prompt - 1], l.toFloatArray(), 1e-4f);
+                    for (int t = prompt; t < seq.length; t++) {
+                        l = model.forward(s, new int[][] {{seq[t]}}, allValid(1, 1), null, cache,
+                                DecoderOutput.Logits.LAST, false).logits();
+                        assertArrayEquals(full[t], l.toFloatArray(), 1e-4f, type + " capacity " + capacity
+                                + " position " + t);
+                    }
+                    if (capacity > 0) {
+                        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(
+                                IllegalStateException.class, () -> model.forward(s, new int[][] {{1}}, allValid(1, 1),
+                                        null, cache, DecoderOutput.Logits.LAST, false));
+                        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("capacity " + capacity),
+                                e.getMessage());
+                    }
                 }
             }
         }

@@ -1,0 +1,70 @@
+package org.tga4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tga4j.cli.bench.EngineResult;
+
+/** {@code tga bench runtime} end to end on a tiny generated checkpoint (figures are not asserted, only produced). */
+class BenchRuntimeCommandTest {
+    @TempDir Path dir;
+
+    @Test
+    void benchmarksBothEnginesOnAGeneratedModelAndWritesJsonAndChart() throws Exception {
+        Path model = dir.resolve("model"), out = dir.resolve("out");
+        int rc = Main.newCommandLine().execute("bench", "runtime", "--model-dir", model.toString(), "--out",
+                out.toString(), "--layers", "1", "--hidden", "64", "--heads", "4", "--kv-heads", "2", "--vocab", "600",
+                "--prompt-tokens", "12", "--decode-tokens", "3", "--batch", "2", "--warmup", "0", "--repeats", "1",
+                "--in-process");
+        assertEquals(0, rc);
+        assertTrue(Files.exists(model.resolve("model.safetensors")), "the checkpoint is generated when absent");
+        JsonNode doc = new ObjectMapper().readTree(out.resolve("runtime-bench.json").toFile());
+        assertEquals(2, doc.get("model").get("kv_heads").asInt());
+        JsonNode engines = doc.get("engines");
+        assertEquals(2, engines.size());
+        assertEquals("tga4j", engines.get(0).get("engine").asText());
+        assertEquals("batched", engines.get(0).get("batchMode").asText());
+        assertEquals("jlama", engines.get(1).get("engine").asText());
+        assertEquals("sequential", engines.get(1).get("batchMode").asText());
+        for (JsonNode e : engines) {
+            for (String f : List.of("prefillTokensPerSecond", "decodeTokensPerSecond", "batchDecodeTokensPerSecond")) {
+                assertTrue(e.get(f).asDouble() > 0, e.get("engine") + " " + f);
+            }
+        }
+        JsonNode ratios = doc.get("ratios_tga4j_over_jlama");
+        assertEquals(engines.get(0).get("decodeTokensPerSecond").asDouble()
+                / engines.get(1).get("decodeTokensPerSecond").asDouble(),
+                ratios.get("decode_batch1_tokens_per_s").asDouble(), 1e-9);
+        assertTrue(doc.get("floors").has("decode_batch1_vs_jlama"));
+        assertTrue(doc.get("floors").has("batch2_vs_4x_batch1"));
+        assertTrue(Files.size(out.resolve("runtime-bench.png")) > 1000);
+    }
+
+    @Test
+    void rejectsAnUnknownEngine() {
+        StringWriter err = new StringWriter();
+        var cl = Main.newCommandLine();
+        cl.setErr(new PrintWriter(err));
+        int rc = cl.execute("bench", "runtime", "--model-dir", dir.resolve("m").toString(), "--engines", "onnx");
+        assertEquals(1, rc);
+        assertTrue(err.toString().contains("unknown engine 'onnx'"), err.toString());
+    }
+
+    @Test
+    void roundsCombineAsMediansWithMaximumMemory() {
+        EngineResult a = new EngineResult("x", 1, 10, 5, 40, "batched", 100, 2, 1.0);
+        EngineResult b = new EngineResult("x", 3, 30, 7, 20, "batched", 300, 2, 3.0);
+        EngineResult c = new EngineResult("x", 2, 20, 6, 30, "batched", 200, 2, 2.0);
+        EngineResult m = EngineResult.median(List.of(a, b, c));
+        assertEquals(new EngineResult("x", 2, 20, 6, 30, "batched", 300, 2, 2.0), m);
+    }
+}
