@@ -54,6 +54,7 @@ public final class CaptionIndex implements AutoCloseable {
         this.analyzer = CaptionSchema.newAnalyzer(metadata.analyzer());
         this.searcher = new IndexSearcher(reader);
         this.searcher.setSimilarity(new BM25Similarity(metadata.k1(), metadata.b()));
+        this.searcher.setQueryCache(null); // per-query exclusion clauses are unique: caching them only adds latency spikes
     }
 
     /**

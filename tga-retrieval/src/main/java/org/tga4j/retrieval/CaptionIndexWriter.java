@@ -171,8 +171,8 @@ public final class CaptionIndexWriter implements AutoCloseable {
             queues.add(q);
             Set<String> slotSeen = seen == null ? null : seen.get(i);
             Thread t = Thread.ofPlatform().name("tga-index-" + i).start(() -> {
-                DocBuilder b = new DocBuilder(slotSeen);
                 try {
+                    DocBuilder b = new DocBuilder(slotSeen);
                     while (true) {
                         List<CaptionRecord> batch = q.take();
                         if (batch == poison) return;
@@ -204,7 +204,9 @@ public final class CaptionIndexWriter implements AutoCloseable {
                 if (!pending.get(i).isEmpty()) put(queues.get(i), pending.get(i), failure);
             }
         } finally {
-            for (int i = 0; i < n; i++) put(queues.get(i), poison, null);
+            for (int i = 0; i < n; i++) {
+                if (workers.get(i).isAlive()) put(queues.get(i), poison, null);
+            }
             for (Thread t : workers) {
                 try {
                     t.join();
@@ -302,8 +304,9 @@ public final class CaptionIndexWriter implements AutoCloseable {
             doc.add(idSort);
             doc.add(text);
             if (embedder != null) {
-                vector = new KnnFloatVectorField(
-                        CaptionSchema.VECTOR, new float[embedder.dimension()], VectorSimilarityFunction.COSINE);
+                float[] placeholder = new float[embedder.dimension()];
+                placeholder[0] = 1; // cosine rejects a zero vector even as a placeholder; replaced before every add
+                vector = new KnnFloatVectorField(CaptionSchema.VECTOR, placeholder, VectorSimilarityFunction.COSINE);
                 doc.add(vector);
             } else {
                 vector = null;

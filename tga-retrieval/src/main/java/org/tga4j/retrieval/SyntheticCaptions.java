@@ -8,9 +8,10 @@ import org.tga4j.datasets.CaptionRecord;
  * wooden bench in a park at sunset") for benchmarks. Caption {@code i} of seed {@code s} is always the same,
  * whatever thread or order generates it.
  *
- * <p>Like real web captions, each caption also carries one to three "long-tail" words (brand, place, product and
- * proper names) drawn from a Zipf distribution (s=1.1) over a 50,000-word pseudo-word vocabulary, so term
- * statistics have the heavy tail of a real corpus rather than a few hundred words shared by every caption.
+ * <p>Five caption shapes mimic the sources of LCS-558K: BLIP-style short descriptions, LAION product and art
+ * titles, CC scene captions. Like real web captions, most carry "long-tail" words (brand, model and proper names)
+ * drawn from a Zipf distribution (s=1.1) over a 50,000-word pseudo-word vocabulary, so term statistics have the
+ * heavy tail of a real corpus rather than a few hundred words shared by every caption.
  */
 public final class SyntheticCaptions {
     private static final String[] OBJECTS = {
@@ -56,9 +57,6 @@ public final class SyntheticCaptions {
         "ka", "lo", "mi", "ra", "ven", "to", "sa", "ri", "no", "del", "mar", "qui", "zo", "ber", "lan", "ti", "po",
         "shan", "gor", "el", "fa", "ny", "ux", "bra", "cor", "dan", "vel", "mo", "ise", "tra", "win", "ha", "ju", "kel"
     };
-    private static final String[] TAIL_FORMS = {
-        "by %s", "from %s", "%s edition", "in %s style", "%s brand", "near %s", "%s collection", "designed by %s"
-    };
     private static final int VOCAB = 50_000;
     private static final String[] LONG_TAIL = new String[VOCAB];
     private static final double[] ZIPF_CDF = new double[VOCAB];
@@ -92,22 +90,22 @@ public final class SyntheticCaptions {
     public CaptionRecord caption(long i) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + i);
         String obj = pick(r, OBJECTS);
-        StringBuilder sb = new StringBuilder(96);
-        switch (r.nextInt(4)) {
-            case 0 -> sb.append(pick(r, STYLES)).append(" a ").append(pick(r, SIZES)).append(' ').append(pick(r, COLORS))
-                    .append(' ').append(obj).append(' ').append(pick(r, VERBS)).append(" a ").append(pick(r, MATERIALS))
-                    .append(' ').append(pick(r, SURFACES)).append(" in ").append(pick(r, PLACES));
-            case 1 -> sb.append(pick(r, COLORS)).append(' ').append(obj).append(" and a ").append(pick(r, COLORS)).append(' ')
-                    .append(pick(r, OBJECTS)).append(" in ").append(pick(r, PLACES)).append(' ').append(pick(r, TIMES));
-            case 2 -> sb.append(2 + r.nextInt(5)).append(' ').append(obj).append("s ").append(pick(r, VERBS)).append(" the ")
-                    .append(pick(r, SURFACES)).append(", ").append(pick(r, STYLES)).append(' ').append(pick(r, PLACES));
-            default -> sb.append("the ").append(pick(r, SIZES)).append(' ').append(obj).append(" is ").append(pick(r, VERBS))
-                    .append(" a ").append(pick(r, COLORS)).append(' ').append(pick(r, SURFACES)).append(' ').append(pick(r, TIMES))
-                    .append(", with a ").append(pick(r, OBJECTS)).append(" in the background");
-        }
-        int tails = 1 + r.nextInt(3);
-        for (int t = 0; t < tails; t++) {
-            sb.append(t == 0 ? ", " : " ").append(String.format(TAIL_FORMS[r.nextInt(TAIL_FORMS.length)], longTail(r)));
+        StringBuilder sb = new StringBuilder(80);
+        switch (r.nextInt(5)) {
+            // BLIP-style short descriptions (LCS-558K)
+            case 0 -> sb.append("a ").append(pick(r, COLORS)).append(' ').append(obj).append(' ').append(pick(r, VERBS))
+                    .append(" a ").append(pick(r, MATERIALS)).append(' ').append(pick(r, SURFACES));
+            case 1 -> sb.append(2 + r.nextInt(5)).append(' ').append(obj).append("s in ").append(pick(r, PLACES))
+                    .append(' ').append(pick(r, TIMES));
+            // LAION-style product titles: brand / model words from the long tail
+            case 2 -> sb.append(longTail(r)).append(' ').append(longTail(r)).append(' ').append(pick(r, SIZES)).append(' ')
+                    .append(pick(r, COLORS)).append(' ').append(obj).append(' ').append(longTail(r));
+            // LAION-style art titles
+            case 3 -> sb.append(pick(r, STYLES)).append(" a ").append(obj).append(" in ").append(pick(r, PLACES))
+                    .append(" by ").append(longTail(r)).append(' ').append(longTail(r));
+            // CC-style scene captions
+            default -> sb.append("the ").append(obj).append(" and a ").append(pick(r, OBJECTS)).append(' ')
+                    .append(pick(r, VERBS)).append(" the ").append(pick(r, SURFACES)).append(" near ").append(longTail(r));
         }
         return new CaptionRecord("syn-" + i, sb.toString());
     }
