@@ -142,8 +142,7 @@ class EvaluatorTest {
         Report back = Report.read(out.resolve("report.json"));
         assertEquals(r.results().get(0).groups().get(0).dsr(), back.results().get(0).groups().get(0).dsr());
         String html = Files.readString(out.resolve("report.html"));
-        assertTrue(html.contains("<svg") && !html.contains("<script") && !html.contains("http://") == false
-                || html.contains("<svg"));
+        assertTrue(html.contains("<svg") && !html.contains("<script"), "inline SVG, no scripts");
         assertFalse(html.contains("src=\"http"), "no external resources");
         assertTrue(Files.readString(out.resolve("verdicts-vlguard.jsonl")).lines().count() == gens.size());
         // Re-judging the stored generations with another judge needs no model.
