@@ -93,4 +93,25 @@ class ProbeTest {
         assertEquals(4, p.projections().size());
         assertTrue(p.textRefusalProb()[RefusalModel.START] > 0.5 && p.textRefusalProb()[0] < 0.5);
     }
+
+    @Test
+    void probeCommandWritesTheBandForTheTrainer() throws Exception {
+        Path world = tmp.resolve("probe-set");
+        java.nio.file.Files.createDirectories(world);
+        org.tga4j.datasets.ImageRoot root = new org.tga4j.datasets.ImageRoot(tmp);
+        org.tga4j.datasets.SafetyManifest.write(world.resolve("toxic.jsonl"), toxic, root);
+        org.tga4j.datasets.SafetyManifest.write(world.resolve("benign.jsonl"), benign, root);
+        String env = System.getenv("TGA4J_PROBE_REPORT_DIR");
+        Path out = env != null ? Path.of(env) : tmp.resolve("probe-out");
+        var o = new org.tga4j.eval.probe.SafetyProbe.Options(lvlm.directory(), List.of(
+                org.tga4j.eval.bench.SetSpec.parse("manifest:" + world.resolve("toxic.jsonl") + ":" + tmp),
+                org.tga4j.eval.bench.SetSpec.parse("manifest:" + world.resolve("benign.jsonl") + ":" + tmp)),
+                10, RefusalTokens.DEFAULT_WORDS, out, "refusal-llava", "test");
+        org.tga4j.eval.probe.SafetyProbe.run(o, s -> {});
+        var band = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("band.json").toFile());
+        assertEquals(RefusalModel.START, band.path("layers").path(0).asInt());
+        assertEquals(RefusalModel.END, band.path("layers").path(1).asInt());
+        assertEquals(Hashing.modelWeights(lvlm.directory()), band.path("model_sha256").asText());
+        assertTrue(java.nio.file.Files.readString(out.resolve("report.html")).contains("safety band 3..4"));
+    }
 }
