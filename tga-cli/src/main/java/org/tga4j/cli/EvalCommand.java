@@ -46,6 +46,9 @@ public final class EvalCommand implements Callable<Integer> {
     Path retrievalIndex;
     @Option(names = "--clip", description = "CLIP checkpoint that embedded the index (image tower for the query).")
     Path clip;
+    @Option(names = "--captions", description = "Caption corpus (JSONL id/text) to build --retrieval-index from with"
+            + " the --clip text tower when that index does not exist yet.")
+    Path captions;
     @Option(names = "--bootstrap", defaultValue = "1000", description = "Bootstrap resamples per interval.") int resamples;
     @Option(names = "--bootstrap-seed", defaultValue = "1234") long bootstrapSeed;
     @Option(names = "--label", description = "Report label (default: model folder name).") String label;
@@ -54,6 +57,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (captions != null && retrievalIndex == null) retrievalIndex = out.resolve("caption-index");
         boolean tga = !noTga && retrievalIndex != null;
         if (!noTga && retrievalIndex == null) {
             spec.commandLine().getErr().println("note: no --retrieval-index, so only the plain setting runs");
@@ -61,7 +65,7 @@ public final class EvalCommand implements Callable<Integer> {
         var o = new SafetyBenchmark.Options(model, sets.stream().map(SetSpec::parse).toList(),
                 categories == null ? java.util.Set.of() : new HashSet<>(categories), failOnBad,
                 prompts == null ? List.of() : prompts, new Decoding(maxNewTokens, temperature, topK, topP, seed), batchSize,
-                !noPlain, tga, retrievalIndex, clip, judge.judgeNames(), judge.options(), resamples, bootstrapSeed, out,
+                !noPlain, tga, retrievalIndex, clip, captions, judge.judgeNames(), judge.options(), resamples, bootstrapSeed, out,
                 generations, label, "tga eval " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         var outW = spec.commandLine().getOut();
         ProgressBar bar = noProgress ? null : new ProgressBar("generate", -1);

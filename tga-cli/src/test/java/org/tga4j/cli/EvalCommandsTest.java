@@ -34,23 +34,28 @@ class EvalCommandsTest {
         new TinyWorldGenerator(new TinyWorldConfig(4, 60, 32, 0.8, 0.1, 2), null).generate(world);
         Path model = RandomModels.write(new RandomModels.Spec("llava", 2, 32, 2, 2, 0, 300, 5, 1, 32, 32, 8),
                 tmp.resolve("llava"));
+        Path clip = RandomModels.write(new RandomModels.Spec("clip", 1, 32, 2, 2, 0, 300, 6, 1, 32, 32, 8), tmp.resolve("clip"));
         String hazard = "manifest:" + world.resolve("safety/hazard_test.jsonl") + ":" + world.resolve("images");
         String benign = "manifest:" + world.resolve("safety/benign_test.jsonl") + ":" + world.resolve("images");
         Path out = tmp.resolve("eval");
         StringWriter so = new StringWriter();
         assertEquals(0, run(so, "eval", "--model", model.toString(), "--set", hazard, "--set", benign, "--out",
                 out.toString(), "--max-new-tokens", "3", "--batch-size", "4", "--judge", "vlguard", "--judge", "xstest",
+                "--clip", clip.toString(), "--captions", world.resolve("captions/captions.jsonl").toString(),
                 "--bootstrap", "100", "--no-progress"));
         assertTrue(so.toString().contains("DSR"), so.toString());
         JsonNode rep = new ObjectMapper().readTree(out.resolve("report.json").toFile());
         assertEquals("vlguard", rep.path("results").path(0).path("judge").asText());
         assertEquals(3, rep.path("manifest").path("decoding").path("max_new_tokens").asInt());
         assertEquals(64, rep.path("manifest").path("model_sha256").asText().length());
+        assertEquals("[\"plain\",\"tga\"]", rep.path("manifest").path("settings").toString());
+        assertTrue(Files.isDirectory(out.resolve("caption-index")), "dense caption index built from the corpus");
 
         // A second eval resumes everything from the generations file.
         StringWriter again = new StringWriter();
         assertEquals(0, run(again, "eval", "--model", model.toString(), "--set", hazard, "--set", benign, "--out",
                 out.toString(), "--max-new-tokens", "3", "--batch-size", "4", "--judge", "vlguard", "--bootstrap", "100",
+                "--clip", clip.toString(), "--retrieval-index", out.resolve("caption-index").toString(),
                 "--no-progress"));
         assertTrue(again.toString().contains(" 0 generated"), again.toString());
 

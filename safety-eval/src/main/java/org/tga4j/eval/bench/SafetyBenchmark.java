@@ -45,6 +45,8 @@ public final class SafetyBenchmark {
      * @param tga run the TGA setting (needs {@code retrievalIndex} and {@code clipDir})
      * @param retrievalIndex caption index for the TGA prefix, or null
      * @param clipDir CLIP checkpoint whose {@link ClipEmbedder} built the index's vectors, or null
+     * @param captions caption corpus to build {@code retrievalIndex} from (with the CLIP text tower) when the index
+     *     does not exist yet, or null
      * @param judges judge names
      * @param judgeOptions judge settings
      * @param resamples bootstrap resamples
@@ -56,7 +58,7 @@ public final class SafetyBenchmark {
      */
     public record Options(Path modelDir, List<SetSpec> sets, Set<String> allowedCategories, boolean failOnBad,
             List<String> prompts, Decoding decoding, int batchSize, boolean plain, boolean tga, Path retrievalIndex,
-            Path clipDir, List<String> judges, Judges.Options judgeOptions, int resamples, long seed, Path out,
+            Path clipDir, Path captions, List<String> judges, Judges.Options judgeOptions, int resamples, long seed, Path out,
             Path generations, String label, String command) {}
 
     /** Runs it; {@code log} gets one line per step, {@code progress} the finished count after each batch. */
@@ -84,6 +86,12 @@ public final class SafetyBenchmark {
                             + "dense retrieval over a caption index built with the same CLIP); use --no-tga to skip it");
                 }
                 embedder = ClipEmbedder.load(o.clipDir());
+                if (o.captions() != null && !java.nio.file.Files.exists(o.retrievalIndex())) {
+                    org.tga4j.datasets.BadRecordReport bad = org.tga4j.datasets.BadRecordReport.skipping();
+                    long n = CaptionIndexes.build(o.captions(), o.retrievalIndex(), embedder, bad);
+                    log.accept("indexed " + n + " captions of " + o.captions() + " into " + o.retrievalIndex()
+                            + (bad.count() > 0 ? " (" + bad.summary() + ")" : ""));
+                }
                 index = CaptionIndex.open(o.retrievalIndex());
                 if (!embedder.name().equals(index.metadata().embedder())) {
                     throw new IllegalArgumentException("index " + o.retrievalIndex() + " was built with embedder '"

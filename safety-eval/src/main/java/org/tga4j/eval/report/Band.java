@@ -9,7 +9,8 @@ import org.tga4j.eval.probe.ProbeResult;
 
 /**
  * The recommended alignment band as the trainer reads it: {@code {"layers": [start, end], ...}} where the layers are
- * hidden-state indices (0 = embeddings), plus the evidence (every start and end layer, the model, the words).
+ * hidden-state indices (0 = embeddings), {@code "align_layers": "a..b"} as {@code tga train --align-layers} takes it,
+ * plus the evidence (every start and end layer, the model, the words).
  */
 public final class Band {
     private Band() {}
@@ -22,6 +23,7 @@ public final class Band {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("layers", probe.band());
+        m.put("align_layers", probe.band()[0] + ".." + probe.band()[1]);
         m.put("index_convention", "hidden-state index: 0 = embeddings, l = output of decoder layer l");
         m.put("start_layers", probe.startLayers());
         m.put("end_layers", probe.endLayers());

@@ -93,7 +93,12 @@ public final class ReportHtml {
                 .append(". Recommended alignment band: <b>")
                 .append(p.band() == null ? "none (no text run refused)" : p.band()[0] + " .. " + p.band()[1])
                 .append("</b> (start layers ").append(p.startLayers()).append(", end layers ").append(p.endLayers())
-                .append(").</p>");
+                .append(").");
+        if (p.band() != null) {
+            h.append(" Train with <code>tga train --align-layers ").append(p.band()[0]).append("..").append(p.band()[1])
+                    .append("</code> (band.json).");
+        }
+        h.append("</p>");
         if (p.meanCosine() != null) {
             h.append(Svg.lines("Cosine(mean image-token state, mean description state) per layer", "cosine",
                     List.of(new Svg.Line("toxic items", p.meanCosine())), p.band()));

@@ -8,7 +8,7 @@ public final class Svg {
     /** A palette that stays readable in print. */
     static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf"};
 
-    private static final int W = 760, H = 300, LEFT = 60, RIGHT = 20, TOP = 40, BOTTOM = 70;
+    private static final int W = 760, H = 300, LEFT = 60, RIGHT = 20, TOP = 40, BOTTOM = 90;
 
     private Svg() {}
 
@@ -34,6 +34,8 @@ public final class Svg {
                 s.append(f("<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='%s'><title>%s %s: %.3f [%.3f, %.3f]</title></rect>",
                         x, y(v, 0, 1), bw * 0.9, y(0, 0, 1) - y(v, 0, 1), COLOURS[j % COLOURS.length], esc(b.name()),
                         esc(categories.get(c)), v, b.lo()[c], b.hi()[c]));
+                s.append(f("<text x='%.1f' y='%.1f' font-size='9' text-anchor='middle'>%.0f%%</text>", x + bw * 0.45,
+                        y(Double.isNaN(b.hi()[c]) ? v : Math.max(v, b.hi()[c]), 0, 1) - 3, 100 * v));
                 if (!Double.isNaN(b.lo()[c])) {
                     double cx = x + bw * 0.45;
                     s.append(f("<line x1='%.1f' x2='%.1f' y1='%.1f' y2='%.1f' stroke='#000'/>", cx, cx, y(b.lo()[c], 0, 1),
@@ -46,7 +48,7 @@ public final class Svg {
             }
             s.append(f("<text x='%.1f' y='%d' font-size='11' text-anchor='end' transform='rotate(-30 %.1f %d)'>%s</text>",
                     LEFT + c * slot + slot / 2, H - BOTTOM + 16, LEFT + c * slot + slot / 2, H - BOTTOM + 16,
-                    esc(categories.get(c))));
+                    esc(shorten(categories.get(c)))));
         }
         legend(s, series.stream().map(BarSeries::name).toList());
         return s.append("</svg>").toString();
@@ -135,6 +137,10 @@ public final class Svg {
             s.append(f("<rect x='%d' y='28' width='10' height='10' fill='%s'/>", x, COLOURS[j % COLOURS.length]));
             s.append(f("<text x='%d' y='37' font-size='11'>%s</text>", x + 14, esc(name)));
         }
+    }
+
+    private static String shorten(String label) {
+        return label.length() <= 26 ? label : "…" + label.substring(label.length() - 25);
     }
 
     private static double y(double v, double lo, double hi) {
