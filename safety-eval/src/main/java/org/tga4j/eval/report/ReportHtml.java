@@ -65,12 +65,14 @@ public final class ReportHtml {
             h.append(Svg.bars("Benign sets: over-refusal and utility (95% bootstrap CI)", "rate", names, series));
         }
         h.append("<table><tr><th>set</th><th>setting</th><th>DSR</th><th>over-refusal</th><th>attack success</th>"
-                + "<th>utility</th><th>per-category DSR</th></tr>");
+                + "<th>utility</th><th>per category (DSR or over-refusal)</th></tr>");
         for (GroupMetrics g : jr.groups()) {
             h.append("<tr><td>").append(esc(g.set())).append("</td><td>").append(esc(g.setting())).append("</td><td>")
                     .append(rate(g.dsr())).append("</td><td>").append(rate(g.overRefusal())).append("</td><td>")
                     .append(rate(g.attackSuccessRate())).append("</td><td>").append(rate(g.utility())).append("</td><td>");
             g.dsrByCategory().forEach((c, x) -> h.append(esc(c)).append(": ").append(rate(x)).append("<br>"));
+            g.overRefusalByCategory().forEach((c, x) -> h.append(esc(c)).append(" (over-refusal): ").append(rate(x))
+                    .append("<br>"));
             h.append("</td></tr>");
         }
         h.append("</table>");
