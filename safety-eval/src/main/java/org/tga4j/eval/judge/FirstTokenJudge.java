@@ -31,7 +31,7 @@ public final class FirstTokenJudge implements Judge {
 
     @Override
     public String version() {
-        return String.format(Locale.ROOT, "first-token-1/words=%s/threshold=%.3f", words, threshold);
+        return "first-token-1/words=" + words + "/threshold=" + threshold;
     }
 
     @Override

@@ -8,7 +8,7 @@ public final class Svg {
     /** A palette that stays readable in print. */
     static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf"};
 
-    private static final int W = 760, H = 300, LEFT = 60, RIGHT = 20, TOP = 40, BOTTOM = 90;
+    private static final int W = 760, H = 300, LEFT = 60, RIGHT = 20, TOP = 62, BOTTOM = 90;
 
     private Svg() {}
 
@@ -129,18 +129,25 @@ public final class Svg {
                 (TOP + H - BOTTOM) / 2, (TOP + H - BOTTOM) / 2, esc(yLabel)));
     }
 
+    /** Legend entries left to right under the title, wrapping to a second row. */
     private static void legend(StringBuilder s, List<String> names) {
-        int x = W - RIGHT - 10;
-        for (int j = names.size() - 1; j >= 0; j--) {
-            String name = names.get(j);
-            x -= 7 * name.length() + 22;
-            s.append(f("<rect x='%d' y='28' width='10' height='10' fill='%s'/>", x, COLOURS[j % COLOURS.length]));
-            s.append(f("<text x='%d' y='37' font-size='11'>%s</text>", x + 14, esc(name)));
+        int x = LEFT, row = 0;
+        for (int j = 0; j < names.size(); j++) {
+            String name = shorten(names.get(j));
+            int w = (int) (6.5 * name.length()) + 24;
+            if (x + w > W - RIGHT && x > LEFT) {
+                x = LEFT;
+                row++;
+            }
+            int yy = 28 + 14 * Math.min(row, 1);
+            s.append(f("<rect x='%d' y='%d' width='10' height='10' fill='%s'/>", x, yy, COLOURS[j % COLOURS.length]));
+            s.append(f("<text x='%d' y='%d' font-size='11'>%s</text>", x + 14, yy + 9, esc(name)));
+            x += w;
         }
     }
 
     private static String shorten(String label) {
-        return label.length() <= 26 ? label : "…" + label.substring(label.length() - 25);
+        return label.length() <= 34 ? label : "…" + label.substring(label.length() - 33);
     }
 
     private static double y(double v, double lo, double hi) {
