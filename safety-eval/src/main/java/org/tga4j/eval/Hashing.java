@@ -55,6 +55,7 @@ public final class Hashing {
 
     /** SHA-256 over the model's weight files ({@code *.safetensors}, sorted by name) as {@link #sha256Tree} lines. */
     public static String modelWeights(Path modelDir) {
+        if (!Files.isDirectory(modelDir)) throw new IllegalArgumentException(modelDir + " is not a model directory");
         try (Stream<Path> s = Files.list(modelDir)) {
             List<Path> files = s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
             if (files.isEmpty()) throw new IllegalArgumentException(modelDir + " has no *.safetensors weight file");
