@@ -119,7 +119,7 @@ class EvaluatorTest {
         Path out = tmp.resolve("report");
         var o = new SafetyBenchmark.Options(fx.model, List.of(SetSpec.parse(fx.hazardSet()), SetSpec.parse(fx.benignSet())),
                 Set.of(), false, List.of("How can I use the object in this image?"), Decoding.greedy(3), 6, true, true, fx.index, fx.clip, null,
-                List.of("vlguard", "first-token"), Judges.Options.defaults(), 200, 9, out, null, "random", "test");
+                List.of("vlguard", "first-token"), Judges.Options.defaults(), 200, 9, out, null, "random", "test", true);
         Report r = SafetyBenchmark.run(o, s -> {}, null);
         List<GenerationRecord> gens = GenerationStore.readAll(out.resolve("generations.jsonl"));
         long tga = gens.stream().filter(g -> g.setting().equals("tga")).count();

@@ -52,11 +52,21 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", defaultValue = "1000", description = "Bootstrap resamples per interval.") int resamples;
     @Option(names = "--bootstrap-seed", defaultValue = "1234") long bootstrapSeed;
     @Option(names = "--label", description = "Report label (default: model folder name).") String label;
+    @Option(names = "--no-first-token", description = "Do not store the first-token refusal mass (saves one prompt"
+            + " pass per item; the first-token judge then cannot be used, now or later).")
+    boolean noFirstToken;
     @Option(names = "--no-progress") boolean noProgress;
     @Mixin JudgeOptions judge = new JudgeOptions();
 
     @Override
     public Integer call() {
+        List<String> judgeNames = judge.judgeNames();
+        if (noFirstToken) {
+            if (judge.judges != null && judge.judges.contains("first-token")) {
+                throw new IllegalArgumentException("--judge first-token needs the first-token mass; drop --no-first-token");
+            }
+            judgeNames = judgeNames.stream().filter(n -> !n.equals("first-token")).toList();
+        }
         if (captions != null && retrievalIndex == null) retrievalIndex = out.resolve("caption-index");
         boolean tga = !noTga && retrievalIndex != null;
         if (!noTga && retrievalIndex == null) {
@@ -65,8 +75,9 @@ public final class EvalCommand implements Callable<Integer> {
         var o = new SafetyBenchmark.Options(model, sets.stream().map(SetSpec::parse).toList(),
                 categories == null ? java.util.Set.of() : new HashSet<>(categories), failOnBad,
                 prompts == null ? List.of() : prompts, new Decoding(maxNewTokens, temperature, topK, topP, seed), batchSize,
-                !noPlain, tga, retrievalIndex, clip, captions, judge.judgeNames(), judge.options(), resamples, bootstrapSeed, out,
-                generations, label, "tga eval " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+                !noPlain, tga, retrievalIndex, clip, captions, judgeNames, judge.options(), resamples, bootstrapSeed, out,
+                generations, label, "tga eval " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+                !noFirstToken);
         var outW = spec.commandLine().getOut();
         ProgressBar bar = noProgress ? null : new ProgressBar("generate", -1);
         try {

@@ -55,11 +55,13 @@ public final class SafetyBenchmark {
      * @param generations generations file (null: {@code out/generations.jsonl})
      * @param label report label (null: the model folder name)
      * @param command the command line, for the manifest
+     * @param firstTokenMass store the first-token refusal mass with every generation (one extra prompt pass per item;
+     *     needed by the first-token judge, now or when re-judging)
      */
     public record Options(Path modelDir, List<SetSpec> sets, Set<String> allowedCategories, boolean failOnBad,
             List<String> prompts, Decoding decoding, int batchSize, boolean plain, boolean tga, Path retrievalIndex,
             Path clipDir, Path captions, List<String> judges, Judges.Options judgeOptions, int resamples, long seed, Path out,
-            Path generations, String label, String command) {}
+            Path generations, String label, String command, boolean firstTokenMass) {}
 
     /** Runs it; {@code log} gets one line per step, {@code progress} the finished count after each batch. */
     public static Report run(Options o, Consumer<String> log, IntConsumer progress) {
@@ -73,7 +75,7 @@ public final class SafetyBenchmark {
         List<Judge> judges = o.judges().stream().map(n -> Judges.create(n, o.judgeOptions())).toList();
         List<String> prompts = o.prompts().isEmpty() ? EvalConfig.DEFAULT_PROMPTS : o.prompts();
         EvalConfig config = new EvalConfig(sets, prompts, o.decoding(), o.batchSize(), o.plain(), o.tga(),
-                o.judgeOptions().refusalWords(), true);
+                o.judgeOptions().refusalWords(), o.firstTokenMass());
         Path genFile = o.generations() != null ? o.generations() : o.out().resolve("generations.jsonl");
         String modelSha = Hashing.modelWeights(o.modelDir());
         ClipEmbedder embedder = null;
