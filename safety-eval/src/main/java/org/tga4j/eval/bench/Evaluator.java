@@ -95,7 +95,7 @@ public final class Evaluator {
             List<Request> requests = new ArrayList<>();
             List<Hit> prefixes = new ArrayList<>();
             for (Work w : batch) {
-                Hit h = w.setting().equals(TGA) ? retrieval.prefixFor(w.item().image()) : null;
+                Hit h = w.setting().equals(TGA) ? retrieval.prefixFor(w.item().image(), w.item().id()) : null;
                 prefixes.add(h);
                 requests.add(request(w, h));
             }

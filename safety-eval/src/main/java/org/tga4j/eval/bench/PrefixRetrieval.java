@@ -12,13 +12,14 @@ import org.tga4j.retrieval.Retriever;
 
 /**
  * Where the TGA prefix of a test image comes from: a test image has no caption, so the prefix is the top-1 caption
- * of image→text dense retrieval ({@link Retriever} over an index whose embedder has an image tower). One lookup per
- * image, cached.
+ * of image→text dense retrieval ({@link Retriever} over an index whose embedder has an image tower). The caption whose
+ * id equals the item id is excluded (the leak guard: an index that happens to hold the test image's own caption
+ * must not hand it over). One lookup per (image, item), cached.
  */
 public final class PrefixRetrieval {
     private final Retriever retriever;
     private final String description;
-    private final Map<Path, Hit> cache = new ConcurrentHashMap<>();
+    private final Map<String, Hit> cache = new ConcurrentHashMap<>();
 
     /**
      * @param retriever a dense retriever whose embedder embeds images
@@ -33,11 +34,12 @@ public final class PrefixRetrieval {
         return description;
     }
 
-    /** The top-1 caption for an image. */
-    public Hit prefixFor(Path image) {
-        return cache.computeIfAbsent(image, img -> {
+    /** The top-1 caption for an image, never the caption with id {@code itemId}. */
+    public Hit prefixFor(Path image, String itemId) {
+        return cache.computeIfAbsent(image + "\u0000" + itemId, k -> {
+            Path img = image;
             try {
-                List<Hit> hits = retriever.retrieve(new RetrievalQuery(null, img, null), 1);
+                List<Hit> hits = retriever.retrieve(new RetrievalQuery(null, img, itemId), 1);
                 if (hits.isEmpty()) throw new IllegalStateException("retrieval returned nothing for " + img);
                 return hits.get(0);
             } catch (IOException e) {
