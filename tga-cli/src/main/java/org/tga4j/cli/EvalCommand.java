@@ -30,6 +30,9 @@ public final class EvalCommand implements Callable<Integer> {
     Path generations;
     @Option(names = "--prompt", description = "Default request list for items without a prompt (repeatable).")
     List<String> prompts;
+    @Option(names = "--set-prompts", description = "SETNAME=FILE: a request list (one per line) for the items of one"
+            + " set (SETNAME is kind:fileName as printed), replacing the default list for it (repeatable).")
+    java.util.Map<String, Path> setPromptFiles;
     @Option(names = "--category", description = "Accept only these categories; others are reported and skipped.")
     List<String> categories;
     @Option(names = "--fail-on-bad", description = "Fail on the first bad record or item instead of skipping it.")
@@ -74,7 +77,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         var o = new SafetyBenchmark.Options(model, sets.stream().map(SetSpec::parse).toList(),
                 categories == null ? java.util.Set.of() : new HashSet<>(categories), failOnBad,
-                prompts == null ? List.of() : prompts, new Decoding(maxNewTokens, temperature, topK, topP, seed), batchSize,
+                prompts == null ? List.of() : prompts, setPrompts(), new Decoding(maxNewTokens, temperature, topK, topP, seed), batchSize,
                 !noPlain, tga, retrievalIndex, clip, captions, judgeNames, judge.options(), resamples, bootstrapSeed, out,
                 generations, label, "tga eval " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
                 !noFirstToken);
@@ -95,6 +98,20 @@ public final class EvalCommand implements Callable<Integer> {
             if (bar != null) bar.close();
         }
         return 0;
+    }
+
+    private java.util.Map<String, List<String>> setPrompts() {
+        java.util.Map<String, List<String>> m = new java.util.LinkedHashMap<>();
+        if (setPromptFiles == null) return m;
+        setPromptFiles.forEach((set, file) -> {
+            try {
+                m.put(set, java.nio.file.Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty())
+                        .toList());
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--set-prompts " + set + ": cannot read " + file + ": " + e.getMessage());
+            }
+        });
+        return m;
     }
 
     static String pct(org.tga4j.eval.metrics.Rate r) {

@@ -52,7 +52,8 @@ public final class Evaluator {
         this.retrieval = config.tga() ? retrieval : null;
         this.refusalTokens = RefusalTokens.resolve(lvlm.tokenizer(), config.refusalWords());
         this.run = Hashing.sha256(String.join("\n", modelSha256, config.decoding().toString(),
-                String.join("\u0001", config.defaultPrompts()), String.join("|", config.refusalWords()),
+                String.join("\u0001", config.defaultPrompts()),
+                new java.util.TreeMap<>(config.setPrompts()).toString(), String.join("|", config.refusalWords()),
                 Boolean.toString(config.firstTokenMass()), retrieval == null ? "-" : retrieval.description()))
                 .substring(0, 16);
     }
@@ -71,7 +72,7 @@ public final class Evaluator {
         List<Work> out = new ArrayList<>();
         for (LoadedSet s : config.sets()) {
             for (SafetyItem it : s.items()) {
-                List<String> prompts = it.prompt() != null ? List.of(it.prompt()) : config.defaultPrompts();
+                List<String> prompts = it.prompt() != null ? List.of(it.prompt()) : config.promptsFor(s.name());
                 for (int p = 0; p < prompts.size(); p++) {
                     int index = it.prompt() != null ? -1 : p;
                     if (config.plain()) out.add(new Work(s, it, index, prompts.get(p), PLAIN));

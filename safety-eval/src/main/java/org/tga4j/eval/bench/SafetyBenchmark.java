@@ -39,6 +39,7 @@ public final class SafetyBenchmark {
      * @param allowedCategories categories to accept (empty: any)
      * @param failOnBad fail on the first bad record instead of skipping it
      * @param prompts default request list (empty: {@link EvalConfig#DEFAULT_PROMPTS})
+     * @param setPrompts per-set request lists by set name ({@link SetSpec#name()})
      * @param decoding pinned decoding
      * @param batchSize generation batch size
      * @param plain run the plain setting
@@ -59,7 +60,7 @@ public final class SafetyBenchmark {
      *     needed by the first-token judge, now or when re-judging)
      */
     public record Options(Path modelDir, List<SetSpec> sets, Set<String> allowedCategories, boolean failOnBad,
-            List<String> prompts, Decoding decoding, int batchSize, boolean plain, boolean tga, Path retrievalIndex,
+            List<String> prompts, java.util.Map<String, List<String>> setPrompts, Decoding decoding, int batchSize, boolean plain, boolean tga, Path retrievalIndex,
             Path clipDir, Path captions, List<String> judges, Judges.Options judgeOptions, int resamples, long seed, Path out,
             Path generations, String label, String command, boolean firstTokenMass) {}
 
@@ -74,7 +75,7 @@ public final class SafetyBenchmark {
         }
         List<Judge> judges = o.judges().stream().map(n -> Judges.create(n, o.judgeOptions())).toList();
         List<String> prompts = o.prompts().isEmpty() ? EvalConfig.DEFAULT_PROMPTS : o.prompts();
-        EvalConfig config = new EvalConfig(sets, prompts, o.decoding(), o.batchSize(), o.plain(), o.tga(),
+        EvalConfig config = new EvalConfig(sets, prompts, o.setPrompts(), o.decoding(), o.batchSize(), o.plain(), o.tga(),
                 o.judgeOptions().refusalWords(), o.firstTokenMass());
         Path genFile = o.generations() != null ? o.generations() : o.out().resolve("generations.jsonl");
         String modelSha = Hashing.modelWeights(o.modelDir());
@@ -121,7 +122,7 @@ public final class SafetyBenchmark {
             if (retrieval != null) settings.add(Evaluator.TGA);
             ReproManifest m = new ReproManifest(Tga4jVersion.get(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                     o.command(), o.modelDir().toAbsolutePath().toString(), modelSha, lvlm.template().name(),
-                    sets.stream().map(SafetyBenchmark::info).toList(), prompts, o.decoding(), settings,
+                    sets.stream().map(SafetyBenchmark::info).toList(), prompts, o.setPrompts(), o.decoding(), settings,
                     retrieval == null ? null : retrieval.description(), ev.refusalTokens().words(),
                     ev.refusalTokens().idList(), o.resamples(), o.seed(), genFile.toAbsolutePath().toString(),
                     Hashing.sha256(genFile), ev.run());

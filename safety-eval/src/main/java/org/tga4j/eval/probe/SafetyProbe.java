@@ -53,7 +53,7 @@ public final class SafetyProbe {
             ReproManifest m = new ReproManifest(Tga4jVersion.get(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                     o.command(), o.modelDir().toAbsolutePath().toString(), sha, lvlm.template().name(),
                     sets.stream().map(SafetyBenchmark::info).toList(),
-                    List.of(LayerProbe.VISION_PROMPT, LayerProbe.TEXT_PROMPT), null, List.of("vision", "text"), null,
+                    List.of(LayerProbe.VISION_PROMPT, LayerProbe.TEXT_PROMPT), java.util.Map.of(), null, List.of("vision", "text"), null,
                     refusal.words(), refusal.idList(), 0, 0, null, null, null);
             String label = o.label() != null ? o.label() : o.modelDir().toAbsolutePath().getFileName().toString();
             Report r = new Report(label, m, List.of(), p);

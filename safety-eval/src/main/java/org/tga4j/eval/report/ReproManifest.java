@@ -14,6 +14,7 @@ import org.tga4j.eval.bench.Decoding;
  * @param template chat template name
  * @param sets the sets, with hashes and skipped items
  * @param defaultPrompts the request list for items without a prompt
+ * @param setPrompts per-set request lists that replaced the default one
  * @param decoding pinned decoding settings (null for the probe)
  * @param settings prompt settings run ({@code plain}, {@code tga})
  * @param retrieval how the TGA prefix was retrieved (index, embedder), or null
@@ -26,6 +27,7 @@ import org.tga4j.eval.bench.Decoding;
  * @param run the generation run fingerprint, or null
  */
 public record ReproManifest(String tga4jVersion, String created, String command, String modelPath, String modelSha256,
-        String template, List<SetInfo> sets, List<String> defaultPrompts, Decoding decoding, List<String> settings,
+        String template, List<SetInfo> sets, List<String> defaultPrompts,
+        java.util.Map<String, List<String>> setPrompts, Decoding decoding, List<String> settings,
         String retrieval, List<String> refusalWords, List<Integer> refusalTokenIds, int bootstrapResamples,
         long bootstrapSeed, String generationsFile, String generationsSha256, String run) {}
