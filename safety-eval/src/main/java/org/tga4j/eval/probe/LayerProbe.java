@@ -112,17 +112,8 @@ public final class LayerProbe {
         double[][] dir = new double[layers][];
         for (int l = 0; l < layers; l++) {
             final int layer = l;
-            double[] mt = meanOf(tox.stream().map(r -> r.text().lastHidden()[layer]).toList());
-            double[] mb = meanOf(ben.stream().map(r -> r.text().lastHidden()[layer]).toList());
-            double[] d = new double[mt.length];
-            double n = 0;
-            for (int i = 0; i < d.length; i++) {
-                d[i] = mt[i] - mb[i];
-                n += d[i] * d[i];
-            }
-            n = Math.sqrt(n);
-            for (int i = 0; i < d.length; i++) d[i] = n == 0 ? 0 : d[i] / n;
-            dir[l] = d;
+            dir[l] = RefusalDirection.unit(tox.stream().map(r -> r.text().lastHidden()[layer]).toList(),
+                    ben.stream().map(r -> r.text().lastHidden()[layer]).toList());
         }
         out.put("toxic_text", meanProjection(tox, dir, false));
         out.put("benign_text", meanProjection(ben, dir, false));
@@ -138,22 +129,10 @@ public final class LayerProbe {
             LensRun run = vision ? r.vision() : r.text();
             if (run == null) continue;
             n++;
-            for (int l = 0; l < dir.length; l++) {
-                float[] h = run.lastHidden()[l];
-                double s = 0;
-                for (int i = 0; i < h.length; i++) s += h[i] * dir[l][i];
-                out[l] += s;
-            }
+            for (int l = 0; l < dir.length; l++) out[l] += RefusalDirection.project(run.lastHidden()[l], dir[l]);
         }
         scale(out, n);
         return out;
-    }
-
-    private static double[] meanOf(List<float[]> vs) {
-        double[] m = new double[vs.get(0).length];
-        for (float[] v : vs) for (int i = 0; i < m.length; i++) m[i] += v[i];
-        for (int i = 0; i < m.length; i++) m[i] /= vs.size();
-        return m;
     }
 
     static double cosine(float[] a, float[] b) {
