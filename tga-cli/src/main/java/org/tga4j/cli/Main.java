@@ -20,6 +20,10 @@ import picocli.CommandLine.Command;
             RetrieveCommand.class,
             AugmentCommand.class,
             BenchCommand.class,
+            EvalCommand.class,
+            JudgeCommand.class,
+            ProbeCommand.class,
+            CompareCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,37 @@
+package org.tga4j.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.tga4j.eval.bench.SetSpec;
+import org.tga4j.eval.judge.RefusalTokens;
+import org.tga4j.eval.probe.SafetyProbe;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "probe", mixinStandardHelpOptions = true,
+        description = "Layer probe: logit-lens safety start/end layers, image/description cosine per layer, refusal"
+                + " direction; writes report.json, report.html and band.json (the alignment band for tga train).")
+public final class ProbeCommand implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Option(names = "--model", required = true) Path model;
+    @Option(names = "--set", required = true, description = "kind:path[:imageRoot]: toxic (expected refuse) and benign"
+            + " (expected answer) items with descriptions (repeatable).")
+    List<String> sets;
+    @Option(names = "--out", required = true) Path out;
+    @Option(names = "--max-items", defaultValue = "64", description = "At most this many toxic and benign items each.")
+    int maxItems;
+    @Option(names = "--refusal-word", description = "Refusal words (repeatable; default: Sorry, I).") List<String> words;
+    @Option(names = "--label") String label;
+
+    @Override
+    public Integer call() {
+        var o = new SafetyProbe.Options(model, sets.stream().map(SetSpec::parse).toList(), maxItems,
+                words == null || words.isEmpty() ? RefusalTokens.DEFAULT_WORDS : words, out, label,
+                "tga probe " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        SafetyProbe.run(o, spec.commandLine().getOut()::println);
+        spec.commandLine().getOut().println("report: " + out.resolve("report.html"));
+        return 0;
+    }
+}
