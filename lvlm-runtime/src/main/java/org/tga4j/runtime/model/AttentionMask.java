@@ -17,13 +17,22 @@ public final class AttentionMask {
      * {@code S - T + i}.
      */
     public static NDArray causal(NDManager m, boolean[][] keyValid, int queries) {
+        return causal(m, keyValid, queries, 0);
+    }
+
+    /**
+     * As {@link #causal(NDManager, boolean[][], int)}, and with {@code window > 0} (Mistral's sliding window) a query
+     * at position {@code p} also may not attend to keys at {@code p - window} or earlier.
+     */
+    public static NDArray causal(NDManager m, boolean[][] keyValid, int queries, int window) {
         int batch = keyValid.length, keys = keyValid[0].length, offset = keys - queries;
         float[] mask = new float[batch * queries * keys];
         for (int b = 0; b < batch; b++) {
             for (int i = 0; i < queries; i++) {
-                int row = (b * queries + i) * keys;
+                int row = (b * queries + i) * keys, at = offset + i;
                 for (int j = 0; j < keys; j++) {
-                    if (j > offset + i || !keyValid[b][j]) mask[row + j] = BLOCKED;
+                    boolean outsideWindow = window > 0 && j <= at - window;
+                    if (j > at || outsideWindow || !keyValid[b][j]) mask[row + j] = BLOCKED;
                 }
             }
         }
@@ -31,25 +40,15 @@ public final class AttentionMask {
     }
 
     /**
-     * As {@link #causal}, or null when nothing would be blocked (a single query over real keys only: the usual
-     * decode step), so attention can skip adding an all-zero mask.
+     * As {@link #causal(NDManager, boolean[][], int, int)}, or null when nothing would be blocked (a single query over
+     * real keys only, all inside the window: the usual decode step), so attention can skip adding an all-zero mask.
      */
-    public static NDArray causalOrNull(NDManager m, boolean[][] keyValid, int queries) {
-        if (queries == 1) {
+    public static NDArray causalOrNull(NDManager m, boolean[][] keyValid, int queries, int window) {
+        if (queries == 1 && (window <= 0 || keyValid[0].length <= window)) {
             boolean allValid = true;
             for (boolean[] row : keyValid) for (boolean v : row) allValid &= v;
             if (allValid) return null;
         }
-        return causal(m, keyValid, queries);
-    }
-
-    /** Non-causal mask blocking only invalid keys: shape {@code [B, 1, 1, S]}. */
-    public static NDArray padding(NDManager m, boolean[][] keyValid) {
-        int batch = keyValid.length, keys = keyValid[0].length;
-        float[] mask = new float[batch * keys];
-        for (int b = 0; b < batch; b++) {
-            for (int j = 0; j < keys; j++) if (!keyValid[b][j]) mask[b * keys + j] = BLOCKED;
-        }
-        return m.create(mask, new Shape(batch, 1, 1, keys));
+        return causal(m, keyValid, queries, window);
     }
 }

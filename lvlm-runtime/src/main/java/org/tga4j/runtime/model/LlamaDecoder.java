@@ -18,6 +18,8 @@ public final class LlamaDecoder {
     private final List<LlamaDecoderLayer> layers = new ArrayList<>();
     private final RmsNorm finalNorm;
     private final RotaryEmbedding rope;
+    /** Mistral's sliding attention window (0: none; Qwen2's optional window is off by default and not supported). */
+    private final int slidingWindow;
 
     /**
      * @param prefix the decoder's tensor prefix, e.g. {@code model.} or {@code language_model.model.}
@@ -33,6 +35,7 @@ public final class LlamaDecoder {
         finalNorm = new RmsNorm(p, prefix + "norm.weight", c.hiddenSize(), c.rmsNormEps());
         lmHead = c.tieWordEmbeddings() ? embedTokens : p.get(lmHeadName, vocab, hidden);
         rope = new RotaryEmbedding(c.headDim(), c.ropeTheta());
+        slidingWindow = "mistral".equals(c.modelType()) && c.slidingWindow() != null ? c.slidingWindow() : 0;
     }
 
     public TextConfig config() {
@@ -70,7 +73,7 @@ public final class LlamaDecoder {
             cache.appendValidity(valid);
             keyValid = cache.validity();
         }
-        NDArray mask = AttentionMask.causalOrNull(m, keyValid, time);
+        NDArray mask = AttentionMask.causalOrNull(m, keyValid, time, slidingWindow);
         NDArray[] cosSin = rope.cosSin(positions(m, keyValid, time));
 
         List<NDArray> hidden = new ArrayList<>();

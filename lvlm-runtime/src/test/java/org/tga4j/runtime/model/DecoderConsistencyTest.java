@@ -15,6 +15,7 @@ import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.tga4j.runtime.config.TextConfig;
 import org.tga4j.runtime.generate.GenerationResult;
 import org.tga4j.runtime.generate.Generator;
 import org.tga4j.runtime.generate.SamplingParams;
@@ -144,6 +145,33 @@ class DecoderConsistencyTest {
                     }
                     assertArrayEquals(single.logits().toFloatArray(),
                             batch.logits().get(b + ", " + off + ":" + (off + n)).toFloatArray(), 1e-4f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void mistralSlidingWindowLimitsAttentionInPromptAndDecode() {
+        try (NDManager base = NDManager.newBaseManager()) {
+            NDManager params = base.newSubManager(), m = base.newSubManager();
+            TextConfig c = new TextConfig("mistral", 64, 32, 64, 1, 4, 2, null, null, 256, 1e-5, 10000.0, false, null,
+                    3, 1, 2, null);
+            LlavaModel model = TinyModels.randomLlava(params, c, 13);
+            int[] seq = {1, 5, 9, 13, 17, 21, 25, 29};
+            NDArray full = model.forward(m, new int[][] {seq}, allValid(1, 8), null, null, DecoderOutput.Logits.ALL,
+                    false).logits();
+            // One layer, window 3: the last position sees only the last 3 tokens, and RoPE scores are relative.
+            int[] tail = Arrays.copyOfRange(seq, 5, 8);
+            NDArray alone = model.forward(m, new int[][] {tail}, allValid(1, 3), null, null, DecoderOutput.Logits.LAST,
+                    false).logits();
+            assertArrayEquals(alone.toFloatArray(), full.get("0, 7").toFloatArray(), 1e-4f);
+            try (KvCache cache = new KvCache(m, 1, 1)) {
+                model.forward(m, new int[][] {Arrays.copyOf(seq, 4)}, allValid(1, 4), null, cache,
+                        DecoderOutput.Logits.LAST, false);
+                for (int t = 4; t < 8; t++) {
+                    NDArray l = model.forward(m, new int[][] {{seq[t]}}, allValid(1, 1), null, cache,
+                            DecoderOutput.Logits.LAST, false).logits();
+                    assertArrayEquals(full.get("0, " + t).toFloatArray(), l.toFloatArray(), 1e-4f, "position " + t);
                 }
             }
         }
