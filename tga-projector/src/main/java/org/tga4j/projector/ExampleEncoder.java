@@ -74,7 +74,8 @@ public final class ExampleEncoder {
         if (aligned && config.stage() == 2 && r.retrievedCaption() != null && !r.retrievedCaption().isBlank()) {
             options = options.withRetrievedText(r.retrievedCaption());
         }
-        EncodedPrompt prompt = template.encode(messages, options.withGenerationPrompt(false), tokenizer);
+        options = options.withSystemPrompt(config.systemPrompt()).withGenerationPrompt(false);
+        EncodedPrompt prompt = template.encode(messages, options, tokenizer);
         if (prompt.layout().count(SpanKind.ANSWER) == 0) throw new IllegalArgumentException("no answer tokens to train on");
         if (!aligned) return new TrainingExample(r.id(), prompt, image, null, new int[0]);
         EncodedPrompt target = captionSequence(caption);
@@ -89,7 +90,8 @@ public final class ExampleEncoder {
         List<ChatMessage> m = template.name().equals("plain")
                 ? List.of(ChatMessage.user(Turn.IMAGE_TOKEN), ChatMessage.assistant(caption.strip()))
                 : List.of(ChatMessage.user(Turn.IMAGE_TOKEN + " " + caption.strip()));
-        return template.encode(m, PromptOptions.textOnly().withGenerationPrompt(false), tokenizer);
+        return template.encode(m, PromptOptions.textOnly().withSystemPrompt(config.systemPrompt())
+                .withGenerationPrompt(false), tokenizer);
     }
 
     private boolean flaggedTextSafety(LlavaRecord r) {

@@ -23,6 +23,7 @@ import java.util.Map;
  * @param tgaParity {@code paper} (alignment terms carry gradient) or {@code released} (both terms detached, as the
  *     reference code behaves)
  * @param template chat template name; null = {@code plain} for stage 1, the model's own for stage 2
+ * @param systemPrompt system prompt of the main and the caption sequences; null = the template's default
  * @param trainLlm stage 2: train the whole LLM as well as the projector
  * @param alignLayerFirst first hidden-state index of the alignment band (0 = embeddings); null = middle third
  * @param alignLayerLast last hidden-state index of the band (inclusive); null = middle third
@@ -60,6 +61,7 @@ public record TrainConfig(
         String method,
         String tgaParity,
         String template,
+        String systemPrompt,
         boolean trainLlm,
         Integer alignLayerFirst,
         Integer alignLayerLast,
@@ -118,7 +120,7 @@ public record TrainConfig(
 
     /** The defaults of a stage (paper values for the loss; LLaVA's schedule), with no paths set. */
     public static TrainConfig defaults(int stage) {
-        return new TrainConfig(null, null, null, null, stage, TGA, PARITY_PAPER, null, false, null, null, 0.25, 0.10,
+        return new TrainConfig(null, null, null, null, stage, TGA, PARITY_PAPER, null, null, false, null, null, 0.25, 0.10,
                 stage == 1 ? 1e-3 : 2e-5, 0.0, 0.03, 0.0, false, 0.9, 0.999, 1e-8, 1.0, stage == 1 ? 32 : 4, 1, 1, 0,
                 42, 0, 0, false, false, "text_safety", 0);
     }

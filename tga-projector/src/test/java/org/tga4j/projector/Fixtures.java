@@ -33,7 +33,7 @@ final class Fixtures {
     /**
      * The world's instruction records with {@code image_caption} (the image's pretraining caption) and a
      * {@code retrieved_caption} (another image's caption, as a retriever with self-exclusion would give), written to
-     * {@code out}.
+     * {@code out}. Conversations are cut to their first exchange to keep sequences short.
      */
     static Path augmentedInstruct(Path world, Path out, int limit) throws IOException {
         List<LlavaRecord> pretrain = LlavaJsonReader.readAll(world.resolve("llava/pretrain_train.json"),
@@ -48,6 +48,7 @@ final class Fixtures {
             String caption = captionOf.get(r.image());
             String retrieved = captions.get((i++ * 7 + 3) % captions.size());
             if (retrieved.equals(caption)) retrieved = captions.get((i * 7 + 4) % captions.size());
+            r = new LlavaRecord(r.id(), r.image(), r.conversations().subList(0, 2));
             out2.add(r.withTga(caption, retrieved, new LlavaRecord.RetrievalInfo("test", 1.0, "exclude-self", "x")));
         }
         LlavaJsonWriter.writeAll(out, out2);
