@@ -42,10 +42,7 @@ public final class Checkpoints {
                 Map<String, String> meta = Map.of("format", "pt", "tga4j_step", Integer.toString(state.step()));
                 SafeTensorsWriter.write(tmp.resolve(PROJECTOR), model.projector(), meta);
                 SafeTensorsWriter.write(tmp.resolve(OPTIMIZER), optimizer.state(), meta);
-                if (fullModel) {
-                    ModelWriter.save(tmp.resolve(MODEL), model.config(), model.all(), model.directory(), meta,
-                            ModelWriter.DEFAULT_MAX_SHARD_BYTES);
-                }
+                if (fullModel) saveModel(tmp.resolve(MODEL), model, meta);
                 Files.writeString(tmp.resolve(CONFIG), config.toJson());
                 Files.writeString(tmp.resolve(STATE), TrainConfig.JSON.writeValueAsString(state));
                 replace(tmp, target);
@@ -58,11 +55,45 @@ public final class Checkpoints {
         }
     }
 
-    /** Whether {@code output} holds a complete checkpoint. */
+    /**
+     * Saves the whole model in HF layout: the current tensors, plus the base checkpoint's tensors the model never
+     * loaded (e.g. vision blocks past {@code vision_feature_layer}), in the base checkpoint's order.
+     */
+    public static void saveModel(Path dir, TrainingModel model, Map<String, String> metadata) {
+        try (Checkpoint base = Checkpoint.open(model.directory());
+                ai.djl.ndarray.NDManager m = model.weights().newSubManager()) {
+            Map<String, NDArray> all = new LinkedHashMap<>();
+            for (String name : base.names()) {
+                NDArray loaded = model.all().get(name);
+                all.put(name, loaded != null ? loaded : base.load(name, m));
+            }
+            model.all().forEach(all::putIfAbsent);
+            ModelWriter.save(dir, model.config(), all, model.directory(), metadata, ModelWriter.DEFAULT_MAX_SHARD_BYTES);
+        }
+    }
+
+    /** Whether {@code output} holds a complete checkpoint (recovering one a kill left moved aside). */
     public static boolean exists(Path output) {
+        recover(output);
         Path d = output.resolve(DIR);
         return Files.isRegularFile(d.resolve(STATE)) && Files.isRegularFile(d.resolve(PROJECTOR))
                 && Files.isRegularFile(d.resolve(OPTIMIZER));
+    }
+
+    /**
+     * A run killed between moving the previous checkpoint aside and moving the new one in leaves only
+     * {@code .checkpoint.old-*}: put it back.
+     */
+    static void recover(Path output) {
+        Path target = output.resolve(DIR);
+        if (Files.exists(target) || !Files.isDirectory(output)) return;
+        try (Stream<Path> s = Files.list(output)) {
+            Path old = s.filter(p -> p.getFileName().toString().startsWith("." + DIR + ".old-"))
+                    .max(Comparator.comparing(p -> p.getFileName().toString())).orElse(null);
+            if (old != null) Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("recovering the checkpoint in " + output + ": " + e.getMessage(), e);
+        }
     }
 
     public static TrainerState readState(Path output) {

@@ -24,7 +24,7 @@ public final class MetricsLog implements AutoCloseable {
         this.out = out;
     }
 
-    /** Opens the log in {@code dir}, keeping only the steps before {@code fromStep}. */
+    /** Opens the log in {@code dir}, keeping only steps {@code 1..fromStep} (those a resumed checkpoint holds). */
     public static MetricsLog open(Path dir, int fromStep) {
         Path file = dir.resolve(FILE);
         try {
@@ -34,7 +34,7 @@ public final class MetricsLog implements AutoCloseable {
                 for (String line : Files.readAllLines(file)) {
                     if (line.isBlank()) continue;
                     try {
-                        if (JSON.readTree(line).path("step").asInt(Integer.MAX_VALUE) < fromStep) kept.add(line);
+                        if (JSON.readTree(line).path("step").asInt(Integer.MAX_VALUE) <= fromStep) kept.add(line);
                     } catch (IOException e) {
                         // a line torn by a kill: dropped
                     }

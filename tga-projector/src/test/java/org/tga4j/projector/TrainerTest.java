@@ -37,16 +37,24 @@ class TrainerTest {
     @Test
     void stage1ChangesOnlyTheProjectorAndWritesCheckpointMetricsAndPlot() throws Exception {
         Path out = tmp.resolve("s1");
-        Trainer.Result r = new Trainer(stage1(out, "tga"), null).run(false);
+        Trainer.Result r = new Trainer(stage1(out, "tga").withOverrides(Map.of("saveFullModel", true)), null).run(false);
         assertEquals(4, r.steps());
         Path ckpt = out.resolve("checkpoint");
         for (String f : List.of("mm_projector.safetensors", "optimizer.safetensors", "trainer_state.json",
                 "train_config.json")) {
             assertTrue(Files.isRegularFile(ckpt.resolve(f)), f);
         }
-        assertFalse(Files.exists(ckpt.resolve("model")), "stage 1 saves the projector alone unless asked");
         assertEquals(4, Checkpoints.readState(out).step());
         Map<String, float[]> before = Checkpoints.readTensors(model.resolve("model.safetensors"));
+        Map<String, float[]> after = Checkpoints.readTensors(ckpt.resolve("model/model.safetensors"));
+        assertEquals(before.keySet(), after.keySet());
+        int frozen = 0;
+        for (String name : before.keySet()) {
+            if (name.startsWith("multi_modal_projector.")) continue;
+            assertArrayEquals(before.get(name), after.get(name), "frozen tensor changed: " + name);
+            frozen++;
+        }
+        assertTrue(frozen > 40, "vision tower and LLM tensors compared: " + frozen);
         Map<String, float[]> projector = Checkpoints.readTensors(ckpt.resolve("mm_projector.safetensors"));
         assertEquals(4, projector.size());
         for (var e : projector.entrySet()) {
@@ -62,5 +70,85 @@ class TrainerTest {
             assertTrue(m.sRc().isEmpty());
         }
         assertTrue(Files.size(out.resolve("loss_curve.png")) > 1000);
+        assertThrows(IllegalArgumentException.class, () -> new Trainer(stage1(out, "tga"), null).run(false),
+                "a finished run is not overwritten");
+    }
+
+    @Test
+    void killedAndResumedRunEndsBitIdenticalToAnUninterruptedOne() throws Exception {
+        TrainConfig base = stage1(tmp.resolve("unused"), "tga").withOverrides(Map.of("maxSteps", 4, "saveEvery", 1,
+                "gradientAccumulation", 2, "batchSize", 2));
+        Path straight = tmp.resolve("straight");
+        new Trainer(base.withOverrides(Map.of("output", straight.toString())), null).run(false);
+
+        Path killed = tmp.resolve("killed");
+        TrainConfig cfg = base.withOverrides(Map.of("output", killed.toString()));
+        Path cfgFile = tmp.resolve("killed.json");
+        Files.writeString(cfgFile, cfg.toJson());
+        Process child = new ProcessBuilder(javaBin(), "-Xmx1g", "-Dai.djl.offline=true",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                TrainChild.class.getName(), cfgFile.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+        Path metrics = killed.resolve("metrics.jsonl");
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (lines(metrics) < 2) {
+            assertTrue(child.isAlive(), "child ended early: " + Files.readString(tmp.resolve("child.log")));
+            assertTrue(System.currentTimeMillis() < deadline, "child too slow");
+            Thread.sleep(20);
+        }
+        child.destroyForcibly().waitFor();
+        int resumedFrom = Checkpoints.readState(killed).step();
+        assertTrue(resumedFrom >= 1 && resumedFrom < 4, "killed mid-run, checkpoint at step " + resumedFrom);
+
+        new Trainer(cfg, null).run(true);
+        for (String f : List.of("mm_projector.safetensors", "optimizer.safetensors")) {
+            Map<String, float[]> a = Checkpoints.readTensors(straight.resolve("checkpoint").resolve(f));
+            Map<String, float[]> b = Checkpoints.readTensors(killed.resolve("checkpoint").resolve(f));
+            assertEquals(a.keySet(), b.keySet());
+            for (String k : a.keySet()) assertArrayEquals(a.get(k), b.get(k), f + " " + k + " differs after resume");
+        }
+        List<StepMetrics> x = MetricsLog.read(straight.resolve("metrics.jsonl"));
+        List<StepMetrics> y = MetricsLog.read(metrics);
+        assertEquals(4, y.size());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(x.get(i).loss(), y.get(i).loss(), 0.0, "loss of step " + (i + 1));
+            assertEquals(x.get(i).pair(), y.get(i).pair(), 0.0, "pair of step " + (i + 1));
+        }
+    }
+
+    @Test
+    void aPoisonedBatchStopsTheRunAndKeepsTheLastGoodCheckpoint() throws Exception {
+        Path out = tmp.resolve("poison");
+        TrainConfig cfg = stage1(out, "tga").withOverrides(Map.of("maxSteps", 5, "saveEvery", 2));
+        Trainer t = new Trainer(cfg, null);
+        t.batchHook = (step, b) -> step == 3 ? poisoned(b) : b;
+        NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> t.run(false));
+        assertEquals(4, e.step());
+        assertTrue(e.getMessage().contains("step 4") && e.getMessage().contains("(step 2) is kept"), e.getMessage());
+        assertEquals(2, Checkpoints.readState(out).step());
+        try (Checkpoint c = Checkpoint.open(out.resolve("checkpoint"), "mm_projector.safetensors")) {
+            for (String n : c.names()) {
+                for (float v : c.loadFloats(n)) assertTrue(Float.isFinite(v), "checkpoint tensor " + n + " is finite");
+            }
+        }
+        assertEquals(3, MetricsLog.read(out.resolve("metrics.jsonl")).size(), "steps 1-3 logged, step 4 not");
+    }
+
+    /** The batch with NaN in its image-span weights (as a corrupt sample would give). */
+    private static Batch poisoned(Batch b) {
+        float[][] w = b.imageWeights();
+        for (float[] row : w) Arrays.fill(row, Float.NaN);
+        return b;
+    }
+
+    private static long lines(Path p) throws java.io.IOException {
+        if (!Files.exists(p)) return 0;
+        try (var s = Files.lines(p)) {
+            return s.filter(l -> l.endsWith("}")).count();
+        }
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }
