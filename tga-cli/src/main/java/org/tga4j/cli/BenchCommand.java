@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code tga bench}: benchmarks (each a subcommand). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchRetrievalCommand.class})
+        subcommands = {BenchRetrievalCommand.class, BenchTrainCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
