@@ -4,13 +4,11 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
 import org.tga4j.runtime.image.ClipImageProcessor;
 import org.tga4j.runtime.model.DecoderOutput;
-import org.tga4j.runtime.model.LlamaDecoder;
 import org.tga4j.runtime.model.LlavaModel;
 
 /**
@@ -22,11 +20,13 @@ public final class TrainStep {
     private final TrainingModel model;
     private final TgaLoss loss;
     private final ClipImageProcessor images;
+    private final PrefixDecoder target;
 
     public TrainStep(TrainingModel model, TgaLoss loss, ClipImageProcessor images) {
         this.model = model;
         this.loss = loss;
         this.images = images;
+        this.target = new PrefixDecoder(model.model(), loss.band().last());
     }
 
     public TgaLoss loss() {
@@ -59,24 +59,20 @@ public final class TrainStep {
     }
 
     /**
-     * The target pass: the text-only caption sequences through the decoder (no gradient; the current weights), mean
-     * hidden state over the caption tokens per band layer: {@code [A, hidden]} each. Empty when no row is aligned.
+     * The target pass: the text-only caption sequences through the decoder (no gradient; the current weights; only
+     * as deep as the band needs), mean hidden state over the caption tokens per band layer: {@code [A, hidden]} each.
+     * Empty when no row is aligned. The literal {@code <image>} of the target text keeps its own token embedding: no
+     * image is spliced in.
      */
     public List<NDArray> captionMeans(NDManager m, Batch batch) {
         int aligned = batch.alignedRows().length;
         if (aligned == 0) return List.of();
-        LlamaDecoder decoder = model.model().decoder();
-        int len = batch.captionIds()[0].length;
-        long[] flat = new long[aligned * len];
-        for (int k = 0; k < aligned; k++) for (int t = 0; t < len; t++) flat[k * len + t] = batch.captionIds()[k][t];
-        // The literal "<image>" of the target text keeps its own embedding: no image is spliced in.
-        NDArray embeds = decoder.embed(m.create(flat, new Shape(aligned, len)));
-        DecoderOutput out = decoder.forward(embeds, batch.captionValid(), null, DecoderOutput.Logits.NONE, true);
-        NDArray weights = m.create(batch.captionWeights()).toType(embeds.getDataType(), false).expandDims(1);
+        List<NDArray> hidden = target.hiddenStates(m, batch.captionIds(), batch.captionValid());
+        NDArray weights = m.create(batch.captionWeights()).toType(hidden.get(0).getDataType(), false).expandDims(1);
         List<NDArray> means = new ArrayList<>();
         LayerBand band = loss.band();
         for (int l = band.first(); l <= band.last(); l++) {
-            means.add(weights.batchMatMul(out.hiddenStates().get(l)).squeeze(1).stopGradient());
+            means.add(weights.batchMatMul(hidden.get(l)).squeeze(1).stopGradient());
         }
         return means;
     }
