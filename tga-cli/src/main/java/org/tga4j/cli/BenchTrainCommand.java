@@ -47,16 +47,22 @@ public final class BenchTrainCommand implements Callable<Integer> {
             results.add(TrainBenchmark.run(work, size, batchSize, steps, msg -> System.err.println("bench: " + msg)));
         }
         System.out.println();
-        System.out.printf("%-10s %7s %5s | %9s %9s %10s | %9s %9s %10s | %6s %9s%n", "model", "params", "batch",
-                "base ms", "base s/s", "base tok/s", "tga ms", "tga s/s", "tga tok/s", "ratio", "peak RSS");
+        System.out.printf("%-10s %7s %5s | %9s %9s %10s | %9s %9s %10s | %6s %9s %9s%n", "model", "params", "batch",
+                "base ms", "base s/s", "base tok/s", "tga ms", "tga s/s", "tga tok/s", "ratio", "cpu ratio", "peak RSS");
+        List<String> notes = new ArrayList<>();
         boolean ok = true;
         for (TrainBenchmark.Result r : results) {
-            System.out.printf("%-10s %6.1fM %5d | %9.0f %9.2f %10.0f | %9.0f %9.2f %10.0f | %5.2fx %7.0f MB%n", r.model(),
-                    r.parameters() / 1e6, r.batchSize(), r.baselineStepMs(), r.baselineSamplesPerSecond(),
+            System.out.printf("%-10s %6.1fM %5d | %9.0f %9.2f %10.0f | %9.0f %9.2f %10.0f | %5.2fx %8.2fx %6.0f MB%n",
+                    r.model(), r.parameters() / 1e6, r.batchSize(), r.baselineStepMs(), r.baselineSamplesPerSecond(),
                     r.baselineTokensPerSecond(), r.tgaStepMs(), r.tgaSamplesPerSecond(), r.tgaTokensPerSecond(),
-                    r.stepRatio(), r.peakRssMb());
+                    r.stepRatio(), r.cpuRatio(), r.peakRssMb());
+            notes.add(String.format("%s: alignment overhead on identical prompts (TGA step / LM-only step on the TGA"
+                    + " prompts): %.2fx wall, %.2fx CPU; TGA prompts average %.0f tokens vs %.0f for the baseline's",
+                    r.model(), r.alignmentOverheadRatio(), r.alignmentOverheadCpuRatio(), r.tgaMeanTokens(),
+                    r.baselineMeanTokens()));
             ok &= r.stepRatio() <= RATIO_FLOOR;
         }
+        notes.forEach(System.out::println);
         System.out.printf("TGA/baseline step-time ratio floor: <= %.2fx — %s%n", RATIO_FLOOR, ok ? "met" : "NOT met");
         System.out.printf("machine: %d cores, %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));

@@ -47,13 +47,20 @@ public final class TrainBenchmark {
     /**
      * What was measured for one size.
      *
-     * @param stepRatio TGA step time / baseline step time
+     * @param stepRatio TGA step time / baseline step time (wall clock)
+     * @param cpuRatio TGA / baseline process CPU time per step (less sensitive to other load on the machine)
+     * @param lmOnlyTgaPromptStepMs step time of the LM loss alone on the TGA prompts (retrieved text included)
+     * @param alignmentOverheadRatio TGA step / LM-only step on the same prompts: the cost of the alignment itself
+     *     (the no-gradient caption pass and the pooled cosines), without the longer prompt's
+     * @param alignmentOverheadCpuRatio the same in process CPU time
      * @param peakRssMb the process's peak resident set while this size ran (VmHWM, reset before; -1 when unknown)
      */
     public record Result(String model, long parameters, int imageTokens, int batchSize, int steps,
             double baselineMeanTokens, double tgaMeanTokens, double baselineStepMs, double tgaStepMs,
             double baselineSamplesPerSecond, double tgaSamplesPerSecond, double baselineTokensPerSecond,
-            double tgaTokensPerSecond, double stepRatio, double peakRssMb, int threads) {}
+            double tgaTokensPerSecond, double stepRatio, double baselineCpuMs, double tgaCpuMs, double cpuRatio,
+            double lmOnlyTgaPromptStepMs, double alignmentOverheadRatio, double alignmentOverheadCpuRatio,
+            double peakRssMb, int cores) {}
 
     /** Measures one size in {@code work} (model and world are created there). */
     public static Result run(Path work, Size size, int batchSize, int steps, Consumer<String> log) throws IOException {
@@ -76,12 +83,15 @@ public final class TrainBenchmark {
                 TextTokenizer tok = TextTokenizer.load(model)) {
             ChatTemplate template = ChatTemplates.detect(model, "llama");
             ImageRoot root = new ImageRoot(world.resolve("images"));
-            List<TrainingExample> be = new ArrayList<>(), te = new ArrayList<>();
+            List<TrainingExample> be = new ArrayList<>(), te = new ArrayList<>(), se = new ArrayList<>();
             ExampleEncoder benc = new ExampleEncoder(template, tok, bm.config(), root, baseline);
             ExampleEncoder tenc = new ExampleEncoder(template, tok, tm.config(), root, tga);
             for (LlavaRecord r : records) {
                 be.add(benc.encode(r));
-                te.add(tenc.encode(r));
+                TrainingExample x = tenc.encode(r);
+                te.add(x);
+                // the TGA prompt (retrieved text included) trained with the LM loss alone
+                se.add(new TrainingExample(x.id(), x.prompt(), x.image(), null, new int[0]));
             }
             int[] lengths = te.stream().mapToInt(TrainingExample::length).toArray();
             List<int[]> plan = LengthBatcher.plan(lengths, batchSize, 1, 0);
@@ -89,32 +99,31 @@ public final class TrainBenchmark {
             ClipImageProcessor images = ClipImageProcessor.fromModelDir(model);
             Runner b = new Runner(bm, new TrainStep(bm, new TgaLoss(band, 0.25, 0.10, false), images), tok.padId());
             Runner t = new Runner(tm, new TrainStep(tm, new TgaLoss(band, 0.25, 0.10, false), images), tok.padId());
-            try (b; t) {
+            Runner lmOnly = new Runner(bm, new TrainStep(bm, new TgaLoss(band, 0.25, 0.10, false), images), tok.padId());
+            try (b; t; lmOnly) {
                 log.accept(size.name() + ": warm-up");
                 b.step(rows(be, plan.get(0)), false);
                 t.step(rows(te, plan.get(0)), false);
+                lmOnly.step(rows(se, plan.get(0)), false);
                 for (int s = 1; s <= steps; s++) {
                     int[] batch = plan.get(s % plan.size());
-                    if (s % 2 == 1) {
-                        b.step(rows(be, batch), true);
-                        t.step(rows(te, batch), true);
-                    } else {
-                        t.step(rows(te, batch), true);
-                        b.step(rows(be, batch), true);
-                    }
-                    log.accept(String.format("%s: step %d/%d  baseline %.0f ms  tga %.0f ms", size.name(), s, steps,
-                            b.lastMs, t.lastMs));
+                    List<Runnable> order = new ArrayList<>(List.of(() -> b.step(rows(be, batch), true),
+                            () -> t.step(rows(te, batch), true), () -> lmOnly.step(rows(se, batch), true)));
+                    java.util.Collections.rotate(order, s);
+                    order.forEach(Runnable::run);
+                    log.accept(String.format("%s: step %d/%d  baseline %.0f ms  tga %.0f ms  (lm-only on tga prompts %.0f ms)",
+                            size.name(), s, steps, b.lastMs, t.lastMs, lmOnly.lastMs));
                 }
             }
             long params = bm.model().parameters().count();
             return new Result(size.name(), params, bm.config().imageTokensPerImage(), batchSize, steps,
                     b.tokens / (double) b.samples, t.tokens / (double) t.samples, b.nanos / 1e6 / steps,
                     t.nanos / 1e6 / steps, b.samples / (b.nanos / 1e9), t.samples / (t.nanos / 1e9),
-                    b.tokens / (b.nanos / 1e9), t.tokens / (t.nanos / 1e9), t.nanos / (double) b.nanos, peakRssMb(),
-                    ai.djl.engine.Engine.getInstance().getEngineName().equals("PyTorch")
-                            ? Integer.parseInt(System.getenv().getOrDefault("OMP_NUM_THREADS",
-                                    Integer.toString(Runtime.getRuntime().availableProcessors())))
-                            : -1);
+                    b.tokens / (b.nanos / 1e9), t.tokens / (t.nanos / 1e9), t.nanos / (double) b.nanos,
+                    b.cpuNanos / 1e6 / steps, t.cpuNanos / 1e6 / steps, t.cpuNanos / (double) b.cpuNanos,
+                    lmOnly.nanos / 1e6 / steps, t.nanos / (double) lmOnly.nanos, t.cpuNanos / (double) lmOnly.cpuNanos,
+                    peakRssMb(),
+                    Runtime.getRuntime().availableProcessors());
         }
     }
 
@@ -130,7 +139,7 @@ public final class TrainBenchmark {
         final TrainStep step;
         final AdamW optimizer;
         final int padId;
-        long nanos, tokens, samples;
+        long nanos, cpuNanos, tokens, samples;
         double lastMs;
 
         Runner(TrainingModel model, TrainStep step, int padId) {
@@ -141,7 +150,7 @@ public final class TrainBenchmark {
         }
 
         void step(List<TrainingExample> rows, boolean timed) {
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(), c0 = cpuTime();
             Batch batch = Batch.of(rows, padId);
             try (NDManager m = model.weights().newSubManager()) {
                 TrainStep.StepValues v = step.run(m, batch, 0.5, 1.0);
@@ -149,10 +158,11 @@ public final class TrainBenchmark {
             }
             optimizer.clipGradients(1.0);
             optimizer.step(1e-4);
-            long dt = System.nanoTime() - t0;
+            long dt = System.nanoTime() - t0, dc = cpuTime() - c0;
             lastMs = dt / 1e6;
             if (timed) {
                 nanos += dt;
+                cpuNanos += dc;
                 tokens += batch.tokens();
                 samples += batch.rows();
             }
@@ -179,6 +189,12 @@ public final class TrainBenchmark {
             out.add(r.withTga(caption, retrieved, new LlavaRecord.RetrievalInfo("bench", 0, "exclude-self", null)));
         }
         return out;
+    }
+
+    /** CPU time of the whole process (all threads, native intra-op threads included), in ns. */
+    static long cpuTime() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void resetPeakRss() {
