@@ -75,6 +75,51 @@ class TrainerTest {
     }
 
     @Test
+    void stage2TrainsProjectorAndLlmKeepsVisionFrozenAndGivesTextOnlyRecordsTheLmLossOnly() throws Exception {
+        Path data = Fixtures.augmentedInstruct(world, tmp.resolve("s2.json"), 6);
+        // add a text-only record and a flagged text-safety record (with an image): both LM loss only
+        var records = new java.util.ArrayList<>(org.tga4j.datasets.LlavaJsonReader.readAll(data,
+                org.tga4j.datasets.BadRecordReport.failing()));
+        var textOnly = org.tga4j.datasets.LlavaJsonReader.readAll(world.resolve("text/text_qa.json"),
+                org.tga4j.datasets.BadRecordReport.failing()).get(0);
+        var first = records.get(0);
+        var flagged = new org.tga4j.datasets.LlavaRecord("flagged", first.image(), first.conversations(),
+                first.imageCaption(), first.retrievedCaption(), null,
+                Map.of("text_safety", com.fasterxml.jackson.databind.node.BooleanNode.TRUE));
+        records.add(textOnly);
+        records.add(flagged);
+        org.tga4j.datasets.LlavaJsonWriter.writeAll(data, records);
+        Path out = tmp.resolve("s2");
+        TrainConfig cfg = Fixtures.config(model, data, world.resolve("images"), out, 2, "tga")
+                .withOverrides(Map.of("trainLlm", true, "batchSize", 8, "maxSteps", 2, "learningRate", 1e-3,
+                        "systemPrompt", "Be safe.", "template", "llava_llama_2"));
+        Trainer.Result r = new Trainer(cfg, null).run(false);
+        assertEquals(8, r.examples());
+        try (TrainingModel tm = TrainingModel.load(model, true); var tok = org.tga4j.runtime.text.TextTokenizer.load(model)) {
+            ExampleEncoder enc = new ExampleEncoder(org.tga4j.runtime.text.ChatTemplates.byName("llava_llama_2"), tok,
+                    tm.config(), new org.tga4j.datasets.ImageRoot(world.resolve("images")), cfg);
+            assertFalse(enc.encode(textOnly).aligned(), "text-only records take no part in the alignment terms");
+            assertFalse(enc.encode(flagged).aligned(), "flagged text-safety records take no part in them");
+            assertTrue(enc.encode(first).aligned());
+        }
+        Map<String, float[]> before = Checkpoints.readTensors(model.resolve("model.safetensors"));
+        Map<String, float[]> after = Checkpoints.readTensors(out.resolve("checkpoint/model/model.safetensors"));
+        int changed = 0;
+        for (String name : before.keySet()) {
+            boolean same = Arrays.equals(before.get(name), after.get(name));
+            if (name.startsWith("vision_tower.")) assertTrue(same, "vision tower must stay frozen: " + name);
+            if (name.startsWith("multi_modal_projector.") || (name.startsWith("language_model.") && name.endsWith("q_proj.weight"))) {
+                assertFalse(same, "trained tensor unchanged: " + name);
+            }
+            if (!same) changed++;
+        }
+        assertTrue(changed > 30, "projector and LLM trained: " + changed);
+        for (StepMetrics m : MetricsLog.read(out.resolve("metrics.jsonl"))) {
+            assertTrue(m.hinge() > 0 && !m.sRc().isEmpty(), "stage-2 TGA has the hinge term: " + m);
+        }
+    }
+
+    @Test
     void killedAndResumedRunEndsBitIdenticalToAnUninterruptedOne() throws Exception {
         TrainConfig base = stage1(tmp.resolve("unused"), "tga").withOverrides(Map.of("maxSteps", 4, "saveEvery", 1,
                 "gradientAccumulation", 2, "batchSize", 2));
