@@ -53,7 +53,8 @@ public final class TrainBenchmark {
      * @param alignmentOverheadRatio TGA step / LM-only step on the same prompts: the cost of the alignment itself
      *     (the no-gradient caption pass and the pooled cosines), without the longer prompt's
      * @param alignmentOverheadCpuRatio the same in process CPU time
-     * @param peakRssMb the process's peak resident set while this size ran (VmHWM, reset before; -1 when unknown)
+     * @param peakRssMb the process's peak resident set during the steps, with both models (two copies of the weights)
+     *     loaded (VmHWM, reset after set-up; -1 when unknown)
      */
     public record Result(String model, long parameters, int imageTokens, int batchSize, int steps,
             double baselineMeanTokens, double tgaMeanTokens, double baselineStepMs, double tgaStepMs,
@@ -64,7 +65,6 @@ public final class TrainBenchmark {
 
     /** Measures one size in {@code work} (model and world are created there). */
     public static Result run(Path work, Size size, int batchSize, int steps, Consumer<String> log) throws IOException {
-        resetPeakRss();
         Path model = work.resolve(size.name() + "-model");
         if (!Files.exists(model.resolve("config.json"))) {
             log.accept(size.name() + ": writing random checkpoint");
@@ -101,6 +101,8 @@ public final class TrainBenchmark {
             Runner t = new Runner(tm, new TrainStep(tm, new TgaLoss(band, 0.25, 0.10, false), images), tok.padId());
             Runner lmOnly = new Runner(bm, new TrainStep(bm, new TgaLoss(band, 0.25, 0.10, false), images), tok.padId());
             try (b; t; lmOnly) {
+                System.gc();
+                resetPeakRss(); // the peak of the training steps, not of writing the random checkpoint
                 log.accept(size.name() + ": warm-up");
                 b.step(rows(be, plan.get(0)), false);
                 t.step(rows(te, plan.get(0)), false);
