@@ -26,7 +26,7 @@ import org.tga4j.runtime.model.LlamaDecoder;
  * terms keep their value in the total but carry no gradient.
  */
 public final class TgaLoss {
-    private static final float EPS = 1e-8f;
+    private static final float EPS = 1e-12f;
     private final LayerBand band;
     private final double pairWeight, hingeWeight;
     private final boolean detach;
@@ -109,11 +109,15 @@ public final class TgaLoss {
         return new Terms(total, lm, pair, hinge, pairScale, hingeScale, sIc, sRc, aligned, hingeCount);
     }
 
-    /** {@code cos(a, b)} row by row: {@code [N, H] x [N, H] -> [N]}. */
+    /**
+     * {@code cos(a, b)} row by row: {@code [N, H] x [N, H] -> [N]}, as {@code a.b / sqrt(max(|a|^2 |b|^2, eps^2))} so
+     * that a zero row (a sample without a retrieved span, masked out of the hinge) has a finite gradient, not
+     * {@code inf * 0 = NaN} from the square root at 0.
+     */
     static NDArray cosine(NDArray a, NDArray b) {
         NDArray dot = a.mul(b).sum(new int[] {-1});
-        NDArray norms = a.square().sum(new int[] {-1}).sqrt().mul(b.square().sum(new int[] {-1}).sqrt());
-        return dot.div(norms.maximum(EPS));
+        NDArray squaredNorms = a.square().sum(new int[] {-1}).mul(b.square().sum(new int[] {-1}));
+        return dot.div(squaredNorms.maximum(EPS * EPS).sqrt());
     }
 
     private static NDArray stack(List<NDArray> scalars) {
