@@ -110,14 +110,14 @@ public final class TgaLoss {
     }
 
     /**
-     * {@code cos(a, b)} row by row: {@code [N, H] x [N, H] -> [N]}, as {@code a.b / sqrt(max(|a|^2 |b|^2, eps^2))} so
+     * {@code cos(a, b)} row by row: {@code [N, H] x [N, H] -> [N]}, as {@code a.b / sqrt(|a|^2 |b|^2 + eps^2)} so
      * that a zero row (a sample without a retrieved span, masked out of the hinge) has a finite gradient, not
      * {@code inf * 0 = NaN} from the square root at 0.
      */
     static NDArray cosine(NDArray a, NDArray b) {
         NDArray dot = a.mul(b).sum(new int[] {-1});
         NDArray squaredNorms = a.square().sum(new int[] {-1}).mul(b.square().sum(new int[] {-1}));
-        return dot.div(squaredNorms.maximum(EPS * EPS).sqrt());
+        return dot.div(squaredNorms.add(EPS * EPS).sqrt());
     }
 
     private static NDArray stack(List<NDArray> scalars) {

@@ -40,10 +40,25 @@ public final class TrainingModel implements AutoCloseable {
             boolean llm = name.startsWith(names.decoder()) || name.equals(names.lmHead());
             if (projector || (trainLlm && llm)) {
                 a.setRequiresGradient(true);
+                zeroGradient(a);
                 t.put(name, a);
             }
         });
         this.trainable = Collections.unmodifiableMap(t);
+    }
+
+    /**
+     * Sets a parameter's gradient buffer to zeros. DJL's PyTorch engine attaches the buffer when gradients are
+     * switched on without initialising it, so a fresh run would otherwise accumulate its first backward into
+     * whatever the memory held (seen as flaky inf / NaN gradient norms on the first step). Multiplying by zero would
+     * keep a NaN, so the values are overwritten.
+     */
+    static void zeroGradient(NDArray parameter) {
+        try (NDArray g = parameter.getGradient()) {
+            int n = Math.toIntExact(g.getShape().size());
+            if (g.getDataType() == DataType.FLOAT64) g.set(new double[n]);
+            else g.set(new float[n]);
+        }
     }
 
     /** Loads a llava checkpoint directory in FLOAT32. */
@@ -65,7 +80,8 @@ public final class TrainingModel implements AutoCloseable {
         NDManager weights = NDManager.newBaseManager();
         try (Checkpoint checkpoint = Checkpoint.open(dir)) {
             ParameterSource source = new CheckpointParameterSource(checkpoint, weights);
-            if (dtype != DataType.FLOAT32) source = new CastingSource(source, dtype);
+            // Always a copy in our own memory: a checkpoint tensor may be a view of the memory-mapped file.
+            source = new CastingSource(source, dtype);
             Parameters params = new Parameters(source);
             LlavaModel model = new LlavaModel(params, llava, TensorNames.detectLlava(params.source()));
             return new TrainingModel(dir, llava, weights, model, trainLlm);
@@ -126,13 +142,13 @@ public final class TrainingModel implements AutoCloseable {
         weights.close();
     }
 
-    /** Widens/narrows every tensor of a source to one data type. */
+    /** Copies every tensor of a source, converted to one data type. */
     private record CastingSource(ParameterSource inner, DataType dtype) implements ParameterSource {
         @Override
         public NDArray get(String name, long... shape) {
             NDArray a = inner.get(name, shape);
-            NDArray cast = a.toType(dtype, false);
-            if (cast != a) a.close();
+            NDArray cast = a.getDataType() == dtype ? a.duplicate() : a.toType(dtype, true);
+            a.close();
             return cast;
         }
 

@@ -168,7 +168,7 @@ class TrainerTest {
         Trainer t = new Trainer(cfg, null);
         t.batchHook = (step, b) -> step == 3 ? poisoned(b) : b;
         NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> t.run(false));
-        assertEquals(4, e.step());
+        assertEquals(4, e.step(), e.getMessage());
         assertTrue(e.getMessage().contains("step 4") && e.getMessage().contains("(step 2) is kept"), e.getMessage());
         assertEquals(2, Checkpoints.readState(out).step());
         try (Checkpoint c = Checkpoint.open(out.resolve("checkpoint"), "mm_projector.safetensors")) {
