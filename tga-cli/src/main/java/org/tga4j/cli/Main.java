@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             IndexCommand.class,
             RetrieveCommand.class,
             AugmentCommand.class,
+            TrainCommand.class,
             BenchCommand.class,
             EvalCommand.class,
             JudgeCommand.class,

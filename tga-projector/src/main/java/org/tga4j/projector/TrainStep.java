@@ -1,0 +1,91 @@
+package org.tga4j.projector;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.List;
+import org.tga4j.runtime.image.ClipImageProcessor;
+import org.tga4j.runtime.model.DecoderOutput;
+import org.tga4j.runtime.model.LlavaModel;
+
+/**
+ * Forward and backward of one micro-batch: frozen vision features (no gradient), the no-gradient text-only caption
+ * pass giving {@code h_cap}, then the multimodal pass and the loss under a gradient collector. Gradients accumulate
+ * into the trainable tensors until the optimiser consumes and zeroes them.
+ */
+public final class TrainStep {
+    private final TrainingModel model;
+    private final TgaLoss loss;
+    private final ClipImageProcessor images;
+    private final PrefixDecoder target;
+
+    public TrainStep(TrainingModel model, TgaLoss loss, ClipImageProcessor images) {
+        this.model = model;
+        this.loss = loss;
+        this.images = images;
+        this.target = new PrefixDecoder(model.model(), loss.band().last());
+    }
+
+    public TgaLoss loss() {
+        return loss;
+    }
+
+    /**
+     * Runs one micro-batch in {@code m} and back-propagates {@code lossScale * L}.
+     *
+     * @param progress {@code p = step / total_steps}
+     * @return the loss values of this micro-batch
+     */
+    public StepValues run(NDManager m, Batch batch, double progress, double lossScale) {
+        LlavaModel lm = model.model();
+        DataType dtype = model.projector().values().iterator().next().getDataType();
+        NDArray features = null;
+        if (!batch.images().isEmpty()) {
+            features = lm.visionFeatures(images.preprocessBatch(batch.images(), m).toType(dtype, false));
+        }
+        List<NDArray> captionMeans = captionMeans(m, batch);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray imageEmbeds = features == null ? null : lm.projector().forward(features);
+            DecoderOutput out = lm.forward(m, batch.ids(), batch.valid(), imageEmbeds, null,
+                    DecoderOutput.Logits.NONE, true);
+            TgaLoss.Terms t = loss.compute(m, lm.decoder(), out.hiddenStates(), batch, captionMeans, progress);
+            gc.backward(t.total().mul(lossScale));
+            return new StepValues(scalar(t.total()), scalar(t.lm()), scalar(t.pair()), scalar(t.hinge()),
+                    t.pairScale(), t.hingeScale(), t.sIc(), t.sRc(), t.aligned(), batch.tokens(), batch.rows());
+        }
+    }
+
+    /**
+     * The target pass: the text-only caption sequences through the decoder (no gradient; the current weights; only
+     * as deep as the band needs), mean hidden state over the caption tokens per band layer: {@code [A, hidden]} each.
+     * Empty when no row is aligned. The literal {@code <image>} of the target text keeps its own token embedding: no
+     * image is spliced in.
+     */
+    public List<NDArray> captionMeans(NDManager m, Batch batch) {
+        int aligned = batch.alignedRows().length;
+        if (aligned == 0) return List.of();
+        List<NDArray> hidden = target.hiddenStates(m, batch.captionIds(), batch.captionValid());
+        NDArray weights = m.create(batch.captionWeights()).toType(hidden.get(0).getDataType(), false).expandDims(1);
+        List<NDArray> means = new ArrayList<>();
+        LayerBand band = loss.band();
+        for (int l = band.first(); l <= band.last(); l++) {
+            means.add(weights.batchMatMul(hidden.get(l)).squeeze(1).stopGradient());
+        }
+        return means;
+    }
+
+    private static float scalar(NDArray a) {
+        return a.toType(DataType.FLOAT32, false).getFloat();
+    }
+
+    /** What one micro-batch measured. */
+    public record StepValues(float total, float lm, float pair, float hinge, double pairScale, double hingeScale,
+            float[] sIc, float[] sRc, int aligned, long tokens, int samples) {
+        public boolean finite() {
+            return Float.isFinite(total) && Float.isFinite(lm) && Float.isFinite(pair) && Float.isFinite(hinge);
+        }
+    }
+}

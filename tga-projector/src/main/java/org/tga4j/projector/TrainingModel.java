@@ -1,0 +1,165 @@
+package org.tga4j.projector;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.tga4j.runtime.config.LlavaConfig;
+import org.tga4j.runtime.config.ModelConfig;
+import org.tga4j.runtime.model.CheckpointParameterSource;
+import org.tga4j.runtime.model.LlavaModel;
+import org.tga4j.runtime.model.ParameterSource;
+import org.tga4j.runtime.model.Parameters;
+import org.tga4j.runtime.model.TensorNames;
+import org.tga4j.runtime.weights.Checkpoint;
+
+/**
+ * A llava model loaded for training: its weights in an uncapped manager of their own (gradients are created in
+ * their parameter's manager), the trainable tensors marked as requiring gradients, everything else frozen. The
+ * vision tower is always frozen.
+ */
+public final class TrainingModel implements AutoCloseable {
+    private final Path directory;
+    private final LlavaConfig config;
+    private final NDManager weights;
+    private final LlavaModel model;
+    private final Map<String, NDArray> trainable;
+
+    private TrainingModel(Path directory, LlavaConfig config, NDManager weights, LlavaModel model, boolean trainLlm) {
+        this.directory = directory;
+        this.config = config;
+        this.weights = weights;
+        this.model = model;
+        TensorNames names = model.tensorNames();
+        Map<String, NDArray> t = new LinkedHashMap<>();
+        model.parameters().all().forEach((name, a) -> {
+            boolean projector = name.startsWith(names.projector());
+            boolean llm = name.startsWith(names.decoder()) || name.equals(names.lmHead());
+            if (projector || (trainLlm && llm)) {
+                a.setRequiresGradient(true);
+                zeroGradient(a);
+                t.put(name, a);
+            }
+        });
+        this.trainable = Collections.unmodifiableMap(t);
+    }
+
+    /**
+     * Sets a parameter's gradient buffer to zeros. DJL's PyTorch engine attaches the buffer when gradients are
+     * switched on without initialising it, so a fresh run would otherwise accumulate its first backward into
+     * whatever the memory held (seen as flaky inf / NaN gradient norms on the first step). Multiplying by zero would
+     * keep a NaN, so the values are overwritten.
+     */
+    static void zeroGradient(NDArray parameter) {
+        try (NDArray g = parameter.getGradient()) {
+            int n = Math.toIntExact(g.getShape().size());
+            if (g.getDataType() == DataType.FLOAT64) g.set(new double[n]);
+            else g.set(new float[n]);
+        }
+    }
+
+    /** Loads a llava checkpoint directory in FLOAT32. */
+    public static TrainingModel load(Path dir, boolean trainLlm) {
+        return load(dir, trainLlm, DataType.FLOAT32);
+    }
+
+    /**
+     * Loads a llava checkpoint directory with every weight in {@code dtype} (FLOAT64 for gradient checks).
+     *
+     * @throws IllegalArgumentException when the directory is not a llava checkpoint
+     */
+    public static TrainingModel load(Path dir, boolean trainLlm, DataType dtype) {
+        Record cfg = ModelConfig.load(dir);
+        if (!(cfg instanceof LlavaConfig llava)) {
+            throw new IllegalArgumentException(dir + ": training needs a llava checkpoint (model_type llava), found "
+                    + cfg.getClass().getSimpleName());
+        }
+        NDManager weights = NDManager.newBaseManager();
+        try (Checkpoint checkpoint = Checkpoint.open(dir)) {
+            ParameterSource source = new CheckpointParameterSource(checkpoint, weights);
+            // Always a copy in our own memory: a checkpoint tensor may be a view of the memory-mapped file.
+            source = new CastingSource(source, dtype);
+            Parameters params = new Parameters(source);
+            LlavaModel model = new LlavaModel(params, llava, TensorNames.detectLlava(params.source()));
+            return new TrainingModel(dir, llava, weights, model, trainLlm);
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public LlavaConfig config() {
+        return config;
+    }
+
+    public LlavaModel model() {
+        return model;
+    }
+
+    /** The long-lived manager holding the weights (per-step managers are its sub-managers). */
+    public NDManager weights() {
+        return weights;
+    }
+
+    /** The tensors the optimiser updates, by checkpoint name. */
+    public Map<String, NDArray> trainable() {
+        return trainable;
+    }
+
+    /** The projector's tensors by checkpoint name. */
+    public Map<String, NDArray> projector() {
+        return model.parameters().withPrefix(model.tensorNames().projector());
+    }
+
+    /** Every tensor by checkpoint name. */
+    public Map<String, NDArray> all() {
+        return model.parameters().all();
+    }
+
+    /** Replaces the values of the named tensors (shapes must match), e.g. from a checkpoint being resumed. */
+    public void overwrite(Map<String, float[]> values) {
+        values.forEach((name, data) -> {
+            NDArray p = model.parameters().all().get(name);
+            if (p == null) throw new IllegalArgumentException("the model has no tensor " + name);
+            if (p.getShape().size() != data.length) {
+                throw new IllegalArgumentException("tensor " + name + ": " + data.length + " values for shape " + p.getShape());
+            }
+            try (NDManager m = weights.newSubManager()) {
+                p.set(m.create(data, p.getShape()).toType(p.getDataType(), false).toByteBuffer());
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+    }
+
+    /** Copies every tensor of a source, converted to one data type. */
+    private record CastingSource(ParameterSource inner, DataType dtype) implements ParameterSource {
+        @Override
+        public NDArray get(String name, long... shape) {
+            NDArray a = inner.get(name, shape);
+            NDArray cast = a.getDataType() == dtype ? a.duplicate() : a.toType(dtype, true);
+            a.close();
+            return cast;
+        }
+
+        @Override
+        public boolean has(String name) {
+            return inner.has(name);
+        }
+
+        @Override
+        public String describe() {
+            return inner.describe() + " as " + dtype;
+        }
+    }
+}
