@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -251,7 +252,15 @@ public final class Lvlm implements AutoCloseable {
      * atomically, in the tensor-name scheme it was loaded with.
      */
     public void save(Path out) {
-        ModelWriter.save(out, config, parameters(), directory, Map.of(), ModelWriter.DEFAULT_MAX_SHARD_BYTES);
+        // The model loads only what inference needs (the vision tower up to vision_feature_layer); the tensors it
+        // never loaded are carried over from the source checkpoint, so the saved model is as complete as the original.
+        try (NDManager m = NDManager.newBaseManager(); Checkpoint source = Checkpoint.open(directory)) {
+            Map<String, NDArray> tensors = new LinkedHashMap<>(parameters());
+            for (String name : source.names()) {
+                if (!tensors.containsKey(name)) tensors.put(name, source.load(name, m));
+            }
+            ModelWriter.save(out, config, tensors, directory, Map.of(), ModelWriter.DEFAULT_MAX_SHARD_BYTES);
+        }
     }
 
     @Override

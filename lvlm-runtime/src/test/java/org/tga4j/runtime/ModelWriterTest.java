@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tga4j.runtime.model.TensorNames;
+import org.tga4j.runtime.weights.Checkpoint;
 
 class ModelWriterTest {
     @TempDir Path dir;
@@ -53,6 +54,15 @@ class ModelWriterTest {
         }
         assertTrue(Files.exists(sharded.resolve("model.safetensors")));
         assertEquals(false, Files.exists(sharded.resolve("model.safetensors.index.json")));
+        // Lvlm loads the vision tower only up to vision_feature_layer; save still writes every original tensor.
+        Path complete = dir.resolve("complete");
+        try (Lvlm lvlm = Lvlm.load(original)) {
+            lvlm.save(complete);
+        }
+        try (Checkpoint a = Checkpoint.open(original); Checkpoint b = Checkpoint.open(complete)) {
+            assertEquals(a.names(), b.names());
+            assertTrue(b.has("vision_tower.vision_model.post_layernorm.weight"));
+        }
         assertArrayEquals(expected, continuation(sharded));
     }
 }
