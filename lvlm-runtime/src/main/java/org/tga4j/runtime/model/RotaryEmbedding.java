@@ -51,6 +51,8 @@ public final class RotaryEmbedding {
 
     /** Applies the rotation to {@code x} shaped {@code [B, heads, T, headDim]}. */
     public NDArray apply(NDArray x, NDArray[] cosSin) {
-        return x.mul(cosSin[0]).add(x.matMul(cosSin[2]).mul(cosSin[1]));
+        // matmul does not promote dtypes: a FLOAT64 forward (the trainer's gradient check) needs R in FLOAT64 too.
+        NDArray r = cosSin[2].getDataType() == x.getDataType() ? cosSin[2] : cosSin[2].toType(x.getDataType(), false);
+        return x.mul(cosSin[0]).add(x.matMul(r).mul(cosSin[1]));
     }
 }
