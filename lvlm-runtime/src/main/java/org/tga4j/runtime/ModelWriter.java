@@ -64,7 +64,7 @@ public final class ModelWriter {
     }
 
     /** Moves {@code fresh} to {@code target}; an existing {@code target} is moved aside first and deleted after. */
-    static void replaceDirectory(Path fresh, Path target) throws IOException {
+    public static void replaceDirectory(Path fresh, Path target) throws IOException {
         Path old = null;
         if (Files.exists(target)) {
             old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
@@ -74,7 +74,8 @@ public final class ModelWriter {
         if (old != null) deleteRecursively(old);
     }
 
-    static void deleteRecursively(Path p) throws IOException {
+    /** Deletes a file or directory tree; nothing when it does not exist. */
+    public static void deleteRecursively(Path p) throws IOException {
         if (!Files.exists(p)) return;
         try (Stream<Path> s = Files.walk(p)) {
             for (Path x : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(x);

@@ -45,9 +45,9 @@ public final class Checkpoints {
                 if (fullModel) saveModel(tmp.resolve(MODEL), model, meta);
                 Files.writeString(tmp.resolve(CONFIG), config.toJson());
                 Files.writeString(tmp.resolve(STATE), TrainConfig.JSON.writeValueAsString(state));
-                replace(tmp, target);
+                ModelWriter.replaceDirectory(tmp, target);
             } finally {
-                deleteRecursively(tmp);
+                ModelWriter.deleteRecursively(tmp);
             }
             return target;
         } catch (IOException e) {
@@ -148,22 +148,5 @@ public final class Checkpoints {
 
     static Map<String, NDArray> ordered(Map<String, NDArray> m) {
         return new LinkedHashMap<>(m);
-    }
-
-    private static void replace(Path fresh, Path target) throws IOException {
-        Path old = null;
-        if (Files.exists(target)) {
-            old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
-        if (old != null) deleteRecursively(old);
-    }
-
-    static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(x);
-        }
     }
 }
