@@ -66,6 +66,35 @@ public final class LlamaDecoder {
      */
     public DecoderOutput forward(
             NDArray inputsEmbeds, boolean[][] valid, KvCache cache, DecoderOutput.Logits logits, boolean wantHidden) {
+        List<NDArray> hidden = new ArrayList<>();
+        NDArray x = run(inputsEmbeds, valid, cache, layers.size(), wantHidden ? hidden : null);
+        NDArray out = switch (logits) {
+            case ALL -> logits(x, true);
+            case LAST -> logits(x.get(":, -1:, :"), true);
+            case NONE -> null;
+        };
+        return new DecoderOutput(out, hidden);
+    }
+
+    /**
+     * A cache-free pass through only the first {@code depth} layers: hidden states {@code 0..depth} (the final norm
+     * applied to index {@code depth} when it is the last layer), equal to {@link #forward}'s up to that depth. TGA's
+     * target pass needs no deeper than its alignment band.
+     */
+    public List<NDArray> hiddenStates(NDArray inputsEmbeds, boolean[][] valid, int depth) {
+        if (depth < 0 || depth > layers.size()) {
+            throw new IllegalArgumentException("depth " + depth + " outside 0.." + layers.size());
+        }
+        List<NDArray> hidden = new ArrayList<>();
+        run(inputsEmbeds, valid, null, depth, hidden);
+        return hidden;
+    }
+
+    /**
+     * Runs the first {@code depth} layers; collects hidden states into {@code hidden} when it is not null. Returns the
+     * last hidden state, final-normed when all layers ran.
+     */
+    private NDArray run(NDArray inputsEmbeds, boolean[][] valid, KvCache cache, int depth, List<NDArray> hidden) {
         NDManager m = inputsEmbeds.getManager();
         int time = (int) inputsEmbeds.getShape().get(1);
         boolean[][] keyValid = valid;
@@ -75,22 +104,17 @@ public final class LlamaDecoder {
         }
         NDArray mask = AttentionMask.causalOrNull(m, keyValid, time, slidingWindow);
         NDArray[] cosSin = rope.cosSin(positions(m, keyValid, time));
-
-        List<NDArray> hidden = new ArrayList<>();
         NDArray x = inputsEmbeds;
-        if (wantHidden) hidden.add(x);
-        for (LlamaDecoderLayer layer : layers) {
-            x = layer.forward(x, rope, cosSin, mask, cache);
-            if (wantHidden) hidden.add(x);
+        if (hidden != null) hidden.add(x);
+        for (int i = 0; i < depth; i++) {
+            x = layers.get(i).forward(x, rope, cosSin, mask, cache);
+            if (hidden != null) hidden.add(x);
         }
-        x = finalNorm.forward(x);
-        if (wantHidden) hidden.set(hidden.size() - 1, x);
-        NDArray out = switch (logits) {
-            case ALL -> logits(x, true);
-            case LAST -> logits(x.get(":, -1:, :"), true);
-            case NONE -> null;
-        };
-        return new DecoderOutput(out, hidden);
+        if (depth == layers.size()) {
+            x = finalNorm.forward(x);
+            if (hidden != null) hidden.set(depth, x);
+        }
+        return x;
     }
 
     /**
