@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.tga4j.runtime.config.ClipConfig;
@@ -63,6 +64,18 @@ public final class RandomModels {
 
     /** As {@link #write(Spec, Path)}; with {@code replace}, an existing directory is replaced once the new one is whole. */
     public static Path write(Spec spec, Path out, boolean replace) {
+        return write(spec, out, replace, null);
+    }
+
+    /**
+     * As {@link #write(Spec, Path, boolean)}, with the tokenizer files ({@code tokenizer.json},
+     * {@code tokenizer_config.json}, {@code special_tokens_map.json}) copied from {@code tokenizerDir} instead of a
+     * generated one; the vocabulary size then comes from that tokenizer and {@link Spec#vocab()} is ignored. The
+     * tokenizer must have an {@code <image>} token.
+     *
+     * @param tokenizerDir folder holding at least {@code tokenizer.json}; null = generate one
+     */
+    public static Path write(Spec spec, Path out, boolean replace, Path tokenizerDir) {
         try {
             if (!replace && Files.isDirectory(out)) {
                 try (Stream<Path> s = Files.list(out)) {
@@ -73,7 +86,7 @@ public final class RandomModels {
             Files.createDirectories(target.getParent());
             Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
             try {
-                writeInto(spec, tmp);
+                writeInto(spec, tmp, tokenizerDir);
                 ModelWriter.replaceDirectory(tmp, target);
             } finally {
                 ModelWriter.deleteRecursively(tmp);
@@ -84,8 +97,12 @@ public final class RandomModels {
         }
     }
 
-    private static void writeInto(Spec spec, Path dir) throws IOException {
-        BpeTokenizerTrainer.writeRandomModelTokenizer(dir, spec.vocab(), spec.seed());
+    private static void writeInto(Spec spec, Path dir, Path tokenizerDir) throws IOException {
+        if (tokenizerDir == null) {
+            BpeTokenizerTrainer.writeRandomModelTokenizer(dir, spec.vocab(), spec.seed());
+        } else {
+            copyTokenizer(tokenizerDir, dir);
+        }
         int vocab, bos, eos, image;
         try (TextTokenizer tok = TextTokenizer.load(dir)) {
             vocab = tok.vocabSize();
@@ -123,6 +140,15 @@ public final class RandomModels {
         ModelConfig.save(config, dir);
         Files.writeString(dir.resolve("generation_config.json"),
                 "{\n  \"bos_token_id\": " + bos + ",\n  \"eos_token_id\": " + eos + "\n}\n");
+    }
+
+    private static void copyTokenizer(Path from, Path to) throws IOException {
+        if (!Files.isRegularFile(from.resolve("tokenizer.json"))) {
+            throw new IllegalArgumentException(from + ": no tokenizer.json to build the random model with");
+        }
+        for (String f : List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")) {
+            if (Files.isRegularFile(from.resolve(f))) Files.copy(from.resolve(f), to.resolve(f));
+        }
     }
 
     private static void writeClip(Spec spec, Path dir, int vocab, int eos) throws IOException {
