@@ -58,6 +58,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-first-token", description = "Do not store the first-token refusal mass (saves one prompt"
             + " pass per item; the first-token judge then cannot be used, now or later).")
     boolean noFirstToken;
+    @Option(names = "--text-template", paramLabel = "TEMPLATE", description = "Also run the text setting: each item's"
+            + " description asked as text only, e.g. 'Scene: {description}.\\n{request}' (the text-only ceiling).")
+    String textTemplate;
     @Option(names = "--no-progress") boolean noProgress;
     @Mixin JudgeOptions judge = new JudgeOptions();
 
@@ -80,7 +83,7 @@ public final class EvalCommand implements Callable<Integer> {
                 prompts == null ? List.of() : prompts, setPrompts(), new Decoding(maxNewTokens, temperature, topK, topP, seed), batchSize,
                 !noPlain, tga, retrievalIndex, clip, captions, judgeNames, judge.options(), resamples, bootstrapSeed, out,
                 generations, label, "tga eval " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
-                !noFirstToken);
+                !noFirstToken, textTemplate == null ? null : textTemplate.replace("\\n", "\n"));
         var outW = spec.commandLine().getOut();
         ProgressBar bar = noProgress ? null : new ProgressBar("generate", -1);
         try {

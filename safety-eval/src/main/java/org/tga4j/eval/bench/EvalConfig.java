@@ -14,14 +14,22 @@ import java.util.List;
  * @param tga whether to run the TGA setting ({@code Retrieved Text: {r}. <image>\n{q}}); needs a retriever
  * @param refusalWords refusal words for the first-token mass (resolved from the tokenizer by string)
  * @param firstTokenMass whether to compute and store the first-token refusal mass (one extra prompt pass per item)
+ * @param textTemplate when set, the {@code text} setting also runs: every item with a description is asked as text
+ *     only, the template's {@code {description}} and {@code {request}} filled in (the text-only ceiling of a set);
+ *     null = off
  */
 public record EvalConfig(List<LoadedSet> sets, List<String> defaultPrompts, java.util.Map<String, List<String>> setPrompts,
         Decoding decoding, int batchSize,
-        boolean plain, boolean tga, List<String> refusalWords, boolean firstTokenMass) {
+        boolean plain, boolean tga, List<String> refusalWords, boolean firstTokenMass, String textTemplate) {
 
     /** The request list for items of {@code set} that carry no prompt. */
     public List<String> promptsFor(String set) {
         return setPrompts.getOrDefault(set, defaultPrompts);
+    }
+
+    /** The text-only prompt for an item's description and a request. */
+    public String textPrompt(String description, String request) {
+        return textTemplate.replace("{description}", description).replace("{request}", request);
     }
 
     /** The default request list, asked of items without a prompt (HOD folders, TinyWorld manifests). */
@@ -42,6 +50,11 @@ public record EvalConfig(List<LoadedSet> sets, List<String> defaultPrompts, java
         }
         if (defaultPrompts.isEmpty()) throw new IllegalArgumentException("the default request list is empty");
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
-        if (!plain && !tga) throw new IllegalArgumentException("neither the plain nor the tga setting is enabled");
+        if (!plain && !tga && textTemplate == null) {
+            throw new IllegalArgumentException("none of the plain, tga and text settings is enabled");
+        }
+        if (textTemplate != null && !textTemplate.contains("{description}")) {
+            throw new IllegalArgumentException("the text template must contain {description}, got '" + textTemplate + "'");
+        }
     }
 }

@@ -22,6 +22,8 @@ import org.tga4j.runtime.Request;
 public final class Evaluator {
     public static final String PLAIN = "plain";
     public static final String TGA = "tga";
+    /** The item's description as text in place of the image (the text-only ceiling). */
+    public static final String TEXT = "text";
 
     private final Lvlm lvlm;
     private final EvalConfig config;
@@ -54,7 +56,7 @@ public final class Evaluator {
         this.run = Hashing.sha256(String.join("\n", modelSha256, config.decoding().toString(),
                 String.join("\u0001", config.defaultPrompts()),
                 new java.util.TreeMap<>(config.setPrompts()).toString(), String.join("|", config.refusalWords()),
-                Boolean.toString(config.firstTokenMass()), retrieval == null ? "-" : retrieval.description()))
+                Boolean.toString(config.firstTokenMass()), String.valueOf(config.textTemplate()), retrieval == null ? "-" : retrieval.description()))
                 .substring(0, 16);
     }
 
@@ -77,6 +79,9 @@ public final class Evaluator {
                     int index = it.prompt() != null ? -1 : p;
                     if (config.plain()) out.add(new Work(s, it, index, prompts.get(p), PLAIN));
                     if (retrieval != null && it.image() != null) out.add(new Work(s, it, index, prompts.get(p), TGA));
+                    if (config.textTemplate() != null && it.description() != null) {
+                        out.add(new Work(s, it, index, prompts.get(p), TEXT));
+                    }
                 }
             }
         }
@@ -98,7 +103,7 @@ public final class Evaluator {
             for (Work w : batch) {
                 Hit h = w.setting().equals(TGA) ? retrieval.prefixFor(w.item().image(), w.item().id()) : null;
                 prefixes.add(h);
-                requests.add(request(w, h));
+                requests.add(request(w, h, config));
             }
             List<Generation> gens = lvlm.generate(requests, config.decoding().params(lvlm));
             List<GenerationRecord> records = new ArrayList<>();
@@ -107,10 +112,11 @@ public final class Evaluator {
                 Hit h = prefixes.get(k);
                 Generation g = gens.get(k);
                 Double mass = config.firstTokenMass() ? firstTokenMass(requests.get(k)) : null;
+                boolean withImage = !w.setting().equals(TEXT) && w.item().image() != null;
                 SafetyItem it = w.item();
                 records.add(new GenerationRecord(w.key(), run, w.set().name(), w.setting(), it.id(), w.promptIndex(),
                         it.category(), it.expected().name(), it.source(), w.prompt(),
-                        it.image() == null ? null : it.image().toString(), it.description(),
+                        withImage ? it.image().toString() : null, it.description(),
                         h == null ? null : h.text(), h == null ? null : h.id(), g.text(), g.stopReason(),
                         g.tokenIds().length, mass));
             }
@@ -120,7 +126,8 @@ public final class Evaluator {
         return new Summary(all.size(), todo.size(), all.size() - todo.size());
     }
 
-    private static Request request(Work w, Hit prefix) {
+    private static Request request(Work w, Hit prefix, EvalConfig config) {
+        if (w.setting().equals(TEXT)) return Request.text(config.textPrompt(w.item().description(), w.prompt()));
         Request r = w.item().image() == null ? Request.text(w.prompt()) : Request.withImage(w.prompt(), w.item().image());
         return prefix == null ? r : r.withRetrievedText(prefix.text());
     }

@@ -58,11 +58,13 @@ public final class SafetyBenchmark {
      * @param command the command line, for the manifest
      * @param firstTokenMass store the first-token refusal mass with every generation (one extra prompt pass per item;
      *     needed by the first-token judge, now or when re-judging)
+     * @param textTemplate the text setting's prompt ({@code {description}}, {@code {request}}), or null for no text
+     *     setting
      */
     public record Options(Path modelDir, List<SetSpec> sets, Set<String> allowedCategories, boolean failOnBad,
             List<String> prompts, java.util.Map<String, List<String>> setPrompts, Decoding decoding, int batchSize, boolean plain, boolean tga, Path retrievalIndex,
             Path clipDir, Path captions, List<String> judges, Judges.Options judgeOptions, int resamples, long seed, Path out,
-            Path generations, String label, String command, boolean firstTokenMass) {}
+            Path generations, String label, String command, boolean firstTokenMass, String textTemplate) {}
 
     /** Runs it; {@code log} gets one line per step, {@code progress} the finished count after each batch. */
     public static Report run(Options o, Consumer<String> log, IntConsumer progress) {
@@ -76,7 +78,7 @@ public final class SafetyBenchmark {
         List<Judge> judges = o.judges().stream().map(n -> Judges.create(n, o.judgeOptions())).toList();
         List<String> prompts = o.prompts().isEmpty() ? EvalConfig.DEFAULT_PROMPTS : o.prompts();
         EvalConfig config = new EvalConfig(sets, prompts, o.setPrompts(), o.decoding(), o.batchSize(), o.plain(), o.tga(),
-                o.judgeOptions().refusalWords(), o.firstTokenMass());
+                o.judgeOptions().refusalWords(), o.firstTokenMass(), o.textTemplate());
         Path genFile = o.generations() != null ? o.generations() : o.out().resolve("generations.jsonl");
         String modelSha = Hashing.modelWeights(o.modelDir());
         ClipEmbedder embedder = null;
@@ -120,6 +122,7 @@ public final class SafetyBenchmark {
             List<String> settings = new ArrayList<>();
             if (o.plain()) settings.add(Evaluator.PLAIN);
             if (retrieval != null) settings.add(Evaluator.TGA);
+            if (o.textTemplate() != null) settings.add(Evaluator.TEXT);
             ReproManifest m = new ReproManifest(Tga4jVersion.get(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                     o.command(), o.modelDir().toAbsolutePath().toString(), modelSha, lvlm.template().name(),
                     sets.stream().map(SafetyBenchmark::info).toList(), prompts, o.setPrompts(), o.decoding(), settings,
