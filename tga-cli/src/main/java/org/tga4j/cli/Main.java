@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             JudgeCommand.class,
             ProbeCommand.class,
             CompareCommand.class,
+            DemoCommand.class,
         })
 public final class Main implements Runnable {
 

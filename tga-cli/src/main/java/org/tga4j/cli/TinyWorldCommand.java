@@ -7,6 +7,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.tga4j.datasets.tinyworld.Split;
 import org.tga4j.datasets.tinyworld.TinyWorldConfig;
+import org.tga4j.projector.pretrain.TinyWorldFoundation;
 import org.tga4j.datasets.tinyworld.TinyWorldGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "tinyworld",
         description = "TinyWorld: the small synthetic world that runs the whole TGA story on a laptop CPU.",
-        subcommands = {TinyWorldCommand.Generate.class})
+        subcommands = {TinyWorldCommand.Generate.class, TinyWorldCommand.Pretrain.class})
 public final class TinyWorldCommand implements Runnable {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -86,6 +87,52 @@ public final class TinyWorldCommand implements Runnable {
                     r.hazardousTest(), r.benignTest());
             o.printf("  caption corpus: %d texts (captions/captions.jsonl); look at contact_sheet.png%n", r.captions());
             err.flush();
+            return 0;
+        }
+    }
+
+    /** {@code tga tinyworld pretrain --world DIR [--quick] [--cache DIR]}. */
+    @Command(
+            name = "pretrain",
+            mixinStandardHelpOptions = true,
+            description = "Train (or find in the cache) TinyWorld's foundation models: a BPE tokenizer, the text LLM "
+                    + "(text only, with safety dialogues), CLIP (contrastive) and the untrained LLaVA they make.")
+    static final class Pretrain implements Callable<Integer> {
+        @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--world", required = true, description = "A TinyWorld made by 'tga tinyworld generate'.")
+        Path world;
+
+        @Option(names = "--quick", description = "The small, short specification of 'tga demo --quick'.")
+        boolean quick;
+
+        @Option(names = "--cache", paramLabel = "DIR", description = "Cache root (default: $TGA4J_CACHE, else ~/.cache/tga4j).")
+        Path cache;
+
+        @Override
+        public Integer call() {
+            TinyWorldFoundation.Spec s = quick ? TinyWorldFoundation.Spec.quick() : TinyWorldFoundation.Spec.defaults();
+            var o = spec.commandLine().getOut();
+            TinyWorldFoundation.Foundation f;
+            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("pretrain").setInitialMax(1000)
+                    .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                    .build()) {
+                f = TinyWorldFoundation.ensure(world, s, cache != null ? cache : TinyWorldFoundation.defaultCacheRoot(),
+                        new TinyWorldFoundation.Listener() {
+                            @Override
+                            public void progress(String stage, long done, long total) {
+                                bar.stepTo(total <= 0 ? 0 : 1000 * done / total);
+                                bar.setExtraMessage(stage);
+                            }
+
+                            @Override
+                            public void log(String line) {
+                                o.println(line);
+                            }
+                        });
+            }
+            o.printf("%s: %s%n", f.cached() ? "cached" : "trained", f.dir());
+            o.printf("  text LLM %s%n  CLIP     %s%n  LLaVA    %s (untrained projector)%n", f.llm(), f.clip(), f.llava());
             return 0;
         }
     }

@@ -1,0 +1,52 @@
+package org.tga4j.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.tga4j.cli.demo.TinyWorldDemo;
+import org.tga4j.projector.pretrain.TinyWorldFoundation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tga demo}: TinyWorld end to end, LLaVA baseline vs TGA. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the whole TGA story on TinyWorld: generate the world, pretrain (or load the cached) text LLM"
+                + " and CLIP, index captions and augment the data, train the LLaVA baseline and TGA, probe, evaluate,"
+                + " and write OUT/report.html.")
+public final class DemoCommand implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--out", defaultValue = "target/tga-demo", paramLabel = "DIR",
+            description = "Output directory (default: ${DEFAULT-VALUE}); earlier results there are replaced.")
+    Path out;
+
+    @Option(names = "--quick", description = "A small world and short training (about 2 minutes; what the tests run).")
+    boolean quick;
+
+    @Option(names = "--seed", defaultValue = "1", description = "World and training seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--images", description = "TinyWorld images (default: 2000, or 240 with --quick).")
+    Integer images;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "Foundation-model cache (default: $TGA4J_CACHE, else"
+            + " ~/.cache/tga4j).")
+    Path cache;
+
+    @Option(names = "--no-progress", description = "Print a line per stage instead of a progress bar.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() {
+        TinyWorldDemo.Settings s = quick ? TinyWorldDemo.Settings.quick(seed) : TinyWorldDemo.Settings.defaults(seed);
+        if (images != null) s = s.withImages(images);
+        Path cacheRoot = cache != null ? cache : TinyWorldFoundation.defaultCacheRoot();
+        var o = spec.commandLine().getOut();
+        TinyWorldDemo.Outcome r = TinyWorldDemo.run(s, out, cacheRoot, !noProgress, System.out);
+        o.println();
+        o.print(r.summary().table());
+        o.printf("report: %s (%.0f s)%n", r.report(), r.summary().seconds());
+        o.flush();
+        return 0;
+    }
+}

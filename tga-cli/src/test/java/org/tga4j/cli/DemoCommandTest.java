@@ -1,0 +1,82 @@
+package org.tga4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tga4j.projector.pretrain.TinyWorldFoundation;
+
+/**
+ * {@code tga demo --quick} end to end, cold (an empty foundation cache): every stage runs and leaves what the next
+ * one and the reader rely on. The science numbers are not asserted here (the quick world is too small for them); the
+ * full default run prints them.
+ */
+class DemoCommandTest {
+    @TempDir Path dir;
+
+    @Test
+    void quickDemoRunsEveryStageAndWritesAReport() throws Exception {
+        Path out = dir.resolve("demo"), cache = dir.resolve("cache");
+        StringWriter text = new StringWriter();
+        var cl = Main.newCommandLine();
+        cl.setOut(new PrintWriter(text));
+        int rc = cl.execute("demo", "--quick", "--out", out.toString(), "--cache", cache.toString(), "--no-progress");
+        assertEquals(0, rc, text.toString());
+
+        // The foundation models are cached as ordinary HF checkpoints, marked complete.
+        Path entry;
+        try (Stream<Path> s = Files.list(cache)) {
+            List<Path> entries = s.filter(p -> p.getFileName().toString().startsWith("tinyworld-foundation-")).toList();
+            assertEquals(1, entries.size(), "one cache entry: " + entries);
+            entry = entries.get(0);
+        }
+        for (String m : List.of("llm", "clip", "llava")) {
+            assertTrue(Files.isRegularFile(entry.resolve(m).resolve("config.json")), m);
+            assertTrue(Files.isRegularFile(entry.resolve(m).resolve("model.safetensors")), m);
+        }
+        assertTrue(Files.isRegularFile(entry.resolve("llm/tokenizer.json")));
+        assertTrue(Files.isRegularFile(entry.resolve("foundation.json")));
+        // A second run finds them: same world, same specification, same entry.
+        var again = TinyWorldFoundation.ensure(out.resolve("world"), TinyWorldFoundation.Spec.quick(), cache, null);
+        assertTrue(again.cached());
+        assertEquals(entry.toAbsolutePath(), again.dir());
+
+        // Both methods were trained through both stages and evaluated on the same items.
+        ObjectMapper json = new ObjectMapper();
+        for (String m : List.of("baseline", "tga")) {
+            for (String st : List.of("stage1", "stage2")) {
+                assertTrue(Files.isRegularFile(out.resolve("runs").resolve(m).resolve(st).resolve("metrics.jsonl")), m + st);
+            }
+            assertTrue(Files.size(out.resolve("eval").resolve(m).resolve("generations.jsonl")) > 0, m);
+        }
+        assertEquals(Files.readAllLines(out.resolve("eval/baseline/generations.jsonl")).size(),
+                Files.readAllLines(out.resolve("eval/tga/generations.jsonl")).size());
+
+        JsonNode report = json.readTree(out.resolve("report.json").toFile());
+        assertEquals(2, report.get("methods").size());
+        for (JsonNode m : report.get("methods")) {
+            for (String rate : List.of("imageDsr", "overRefusal", "utility", "textDsr")) {
+                double v = m.get(rate).get("value").asDouble();
+                assertTrue(v >= 0 && v <= 1, m.get("name") + " " + rate + " = " + v);
+            }
+            assertTrue(m.get("imageDsrByClass").size() > 0);
+            assertTrue(Double.isFinite(m.get("bandCosine").asDouble()), m.toString());
+        }
+        assertEquals(5, report.get("checks").size());
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("<svg") && html.contains("TGA") && html.contains("LLaVA baseline"));
+        assertFalse(html.contains("NaN%"), "no undefined rate in the report");
+        String printed = text.toString();
+        assertTrue(printed.contains("DSR on hazardous scenes") && printed.contains("report:"), printed);
+    }
+}

@@ -1,0 +1,282 @@
+package org.tga4j.projector.pretrain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.tga4j.runtime.LlavaAssembler;
+import org.tga4j.runtime.ModelWriter;
+import org.tga4j.runtime.RandomModels;
+import org.tga4j.runtime.text.BpeTokenizerTrainer;
+
+/**
+ * TinyWorld's foundation models, trained once per (world, specification) and cached: a BPE tokenizer trained on the
+ * world's texts; the text LLM (LLaMA architecture) trained on text only — scene descriptions, questions about scenes,
+ * and safety dialogues that refuse every request about a scene with a hazardous object; a CLIP (ViT + small text
+ * tower) trained contrastively on all training image–caption pairs; and the untrained LLaVA they make together (CLIP
+ * vision tower + fresh projector + the LLM), the starting point of both the baseline and TGA. All four are ordinary HF
+ * checkpoints. The cache entry is keyed by the SHA-256 of the world's {@code world.json} (seed, configuration, file
+ * hashes) and the specification, and appears atomically when complete.
+ */
+public final class TinyWorldFoundation {
+    /** Bump when the recipe changes in a way the specification does not capture. */
+    static final int RECIPE_VERSION = 1;
+    static final String MARKER = "foundation.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Pattern SCENE = Pattern.compile("^Scene: (.*)\\.\\n(.*)$", Pattern.DOTALL);
+
+    private TinyWorldFoundation() {}
+
+    /**
+     * What to train.
+     *
+     * @param vocab BPE vocabulary size
+     * @param llmLayers decoder layers of the text LLM
+     * @param llmHidden its hidden size
+     * @param llmHeads its attention heads
+     * @param textEpochs passes over the text corpus
+     * @param textBatch text sequences per step
+     * @param textLr peak learning rate of the text LLM
+     * @param visionLayers CLIP ViT blocks
+     * @param visionHidden CLIP ViT width
+     * @param patchSize ViT patch side in pixels
+     * @param clipTextLayers CLIP text-tower blocks
+     * @param clipTextHidden CLIP text-tower width (also the joint embedding size)
+     * @param clipEpochs passes over the image–caption pairs
+     * @param clipBatch pairs per contrastive batch
+     * @param clipLr peak learning rate of CLIP
+     * @param template the LLM's chat template
+     * @param seed seed of every initialisation and data order
+     */
+    public record Spec(int vocab, int llmLayers, int llmHidden, int llmHeads, int textEpochs, int textBatch,
+            double textLr, int visionLayers, int visionHidden, int patchSize, int clipTextLayers, int clipTextHidden,
+            int clipEpochs, int clipBatch, double clipLr, String template, long seed) {
+
+        /** The default demo's models. */
+        public static Spec defaults() {
+            return new Spec(1000, 6, 128, 4, 3, 32, 3e-3, 4, 128, 8, 2, 128, 12, 64, 5e-4, "llava_v1", 1);
+        }
+
+        /** Small and short, for {@code tga demo --quick} and tests. */
+        public static Spec quick() {
+            return new Spec(600, 4, 64, 4, 2, 32, 3e-3, 2, 64, 8, 1, 64, 3, 32, 5e-4, "llava_v1", 1);
+        }
+    }
+
+    /**
+     * A cache entry.
+     *
+     * @param dir the entry
+     * @param llm the text LLM (llama checkpoint)
+     * @param clip the CLIP dual encoder
+     * @param llava CLIP vision tower + fresh projector + the LLM
+     * @param cached whether it came from the cache
+     * @param stats what the pretraining measured ({@code foundation.json})
+     */
+    public record Foundation(Path dir, Path llm, Path clip, Path llava, boolean cached, JsonNode stats) {}
+
+    /** Progress of the pretraining. */
+    public interface Listener {
+        default void progress(String stage, long done, long total) {}
+
+        default void log(String line) {}
+
+        Listener NONE = new Listener() {};
+    }
+
+    /** {@code $TGA4J_CACHE}, else {@code $XDG_CACHE_HOME/tga4j}, else {@code ~/.cache/tga4j}. */
+    public static Path defaultCacheRoot() {
+        String env = System.getenv("TGA4J_CACHE");
+        if (env != null && !env.isBlank()) return Path.of(env);
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "tga4j");
+        return Path.of(System.getProperty("user.home"), ".cache", "tga4j");
+    }
+
+    /** The cache key of a world and a specification. */
+    public static String key(Path world, Spec spec) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(Files.readAllBytes(world.resolve("world.json")));
+            d.update(JSON.writeValueAsBytes(spec));
+            d.update(("recipe " + RECIPE_VERSION).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d.digest()).substring(0, 16);
+        } catch (IOException e) {
+            throw new UncheckedIOException(world + ": cannot read world.json: " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Returns the cached foundation for this world and specification, training it first when there is none. */
+    public static Foundation ensure(Path world, Spec spec, Path cacheRoot, Listener listener) {
+        Listener l = listener == null ? Listener.NONE : listener;
+        Path dir = cacheRoot.resolve("tinyworld-foundation-" + key(world, spec)).toAbsolutePath();
+        if (Files.isRegularFile(dir.resolve(MARKER))) return open(dir, true);
+        try {
+            Files.createDirectories(cacheRoot);
+            Path tmp = Files.createTempDirectory(dir.getParent(), "." + dir.getFileName() + ".tmp");
+            try {
+                JsonNode stats = build(world, spec, tmp, l);
+                Files.writeString(tmp.resolve(MARKER), JSON.writeValueAsString(stats));
+                ModelWriter.replaceDirectory(tmp, dir);
+            } finally {
+                ModelWriter.deleteRecursively(tmp);
+            }
+            return open(dir, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("building the TinyWorld foundation in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Foundation open(Path dir, boolean cached) {
+        try {
+            JsonNode stats = JSON.readTree(dir.resolve(MARKER).toFile());
+            return new Foundation(dir, dir.resolve("llm"), dir.resolve("clip"), dir.resolve("llava"), cached, stats);
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir.resolve(MARKER) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode build(Path world, Spec spec, Path dir, Listener l) throws IOException {
+        JsonNode w = JSON.readTree(world.resolve("world.json").toFile());
+        ObjectNode stats = JSON.createObjectNode();
+        stats.put("key", dir.getFileName().toString());
+        stats.set("spec", JSON.valueToTree(spec));
+        stats.put("world_seed", w.path("seed").asLong());
+        stats.put("world_images", w.path("images").asInt());
+
+        // 1. The tokenizer, from every text of the world.
+        l.progress("tokenizer", 0, 1);
+        Path probeTexts = dir.resolve("corpus/probe_texts.json");
+        writeProbeTexts(world, w, probeTexts);
+        Path tok = dir.resolve("tokenizer");
+        List<String> corpus = corpus(world, w);
+        BpeTokenizerTrainer.train(corpus, spec.vocab(), List.of(), 2).withChatTemplate(spec.template()).save(tok);
+
+        // 2. The text LLM: text only.
+        long t0 = System.nanoTime();
+        Path llmInit = dir.resolve("llm-init");
+        RandomModels.write(new RandomModels.Spec("llama", spec.llmLayers(), spec.llmHidden(), spec.llmHeads(),
+                spec.llmHeads(), 0, spec.vocab(), spec.seed(), 1, 32, w.path("size").asInt(), spec.patchSize()),
+                llmInit, false, tok);
+        TextPretrainConfig text = TextPretrainConfig.defaults().withOverrides(Map.of(
+                "model", llmInit.toString(), "output", dir.resolve("llm").toString(),
+                "conversations", List.of(world.resolve("text/text_qa.json").toString(),
+                        world.resolve("text/text_safety.json").toString(), probeTexts.toString()),
+                "documents", List.of(world.resolve("text/scene_descriptions.jsonl").toString()),
+                "template", spec.template(), "epochs", spec.textEpochs(), "batchSize", spec.textBatch(),
+                "learningRate", spec.textLr(), "minLearningRate", spec.textLr() / 10, "seed", spec.seed()));
+        TextPretrainer.Result tr = new TextPretrainer().run(text, new TextPretrainer.Listener() {
+            @Override
+            public void step(int step, int total, double loss) {
+                l.progress(String.format("text LLM step %d/%d loss %.3f", step, total, loss), step, 2L * total);
+            }
+        });
+        l.log(String.format("text LLM: %,d parameters, %d steps on %d sequences, loss %.3f -> %.3f (%.0f s)",
+                tr.parameters(), tr.steps(), tr.examples(), tr.firstLoss(), tr.finalLoss(), tr.seconds()));
+        ObjectNode ts = stats.putObject("text_llm");
+        ts.put("parameters", tr.parameters());
+        ts.put("steps", tr.steps());
+        ts.put("examples", tr.examples());
+        ts.put("first_loss", tr.firstLoss());
+        ts.put("final_loss", tr.finalLoss());
+        ts.put("seconds", (System.nanoTime() - t0) / 1e9);
+
+        // 3. CLIP: contrastive on every training image–caption pair, hazardous ones included.
+        t0 = System.nanoTime();
+        Path clipInit = dir.resolve("clip-init");
+        RandomModels.write(new RandomModels.Spec("clip", spec.clipTextLayers(), spec.clipTextHidden(),
+                Math.max(1, spec.clipTextHidden() / 32), Math.max(1, spec.clipTextHidden() / 32), 0, spec.vocab(),
+                spec.seed(), spec.visionLayers(), spec.visionHidden(), w.path("size").asInt(), spec.patchSize()),
+                clipInit, false, tok);
+        ClipPretrainConfig clip = ClipPretrainConfig.defaults().withOverrides(Map.of(
+                "model", clipInit.toString(), "data", world.resolve("llava/pretrain_train.json").toString(),
+                "imageRoot", world.resolve("images").toString(),
+                "valData", world.resolve("llava/pretrain_val.json").toString(), "output", dir.resolve("clip").toString(),
+                "epochs", spec.clipEpochs(), "batchSize", spec.clipBatch(), "learningRate", spec.clipLr(),
+                "seed", spec.seed()));
+        ClipPretrainer.Result cr = new ClipPretrainer(clip, new ClipPretrainListener() {
+            @Override
+            public void step(int step, int total, double loss) {
+                l.progress(String.format("CLIP step %d/%d loss %.3f", step, total, loss), total + step, 2L * total);
+            }
+        }).run(false);
+        l.log(String.format("CLIP: %d steps, loss %.3f -> %.3f, held-out image->caption top-1 %.1f%% (chance %.1f%%)"
+                + " (%.0f s)", cr.steps(), cr.firstLoss(), cr.lastLoss(), 100 * cr.after().top1(),
+                100 * cr.after().chanceTop1(), (System.nanoTime() - t0) / 1e9));
+        ObjectNode cs = stats.putObject("clip");
+        cs.put("steps", cr.steps());
+        cs.put("first_loss", cr.firstLoss());
+        cs.put("last_loss", cr.lastLoss());
+        cs.put("val_top1", cr.after().top1());
+        cs.put("val_top5", cr.after().top5());
+        cs.put("val_chance_top1", cr.after().chanceTop1());
+        cs.put("seconds", (System.nanoTime() - t0) / 1e9);
+
+        // 4. The LLaVA both methods start from.
+        LlavaAssembler.assemble(dir.resolve("llm"), dir.resolve("clip"), LlavaAssembler.Options.defaults(spec.seed()),
+                dir.resolve("llava"), false);
+        ModelWriter.deleteRecursively(llmInit);
+        ModelWriter.deleteRecursively(clipInit);
+        return stats;
+    }
+
+    /** Every text of the world the models will read: captions, conversations, requests and the refusal. */
+    static List<String> corpus(Path world, JsonNode w) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String f : List.of("captions/captions.jsonl", "text/scene_descriptions.jsonl")) {
+            for (String line : Files.readAllLines(world.resolve(f))) {
+                if (!line.isBlank()) out.add(JSON.readTree(line).path("text").asText());
+            }
+        }
+        for (String f : List.of("text/text_qa.json", "text/text_safety.json", "llava/instruct_train.json",
+                "llava/pretrain_train.json")) {
+            for (JsonNode r : JSON.readTree(world.resolve(f).toFile())) {
+                for (JsonNode t : r.path("conversations")) out.add(t.path("value").asText());
+            }
+        }
+        w.path("requests").forEach(n -> out.add(n.asText()));
+        out.add(w.path("refusal").asText());
+        out.add("Describe this scene : Describe this image. USER: ASSISTANT: Retrieved Text:");
+        return out;
+    }
+
+    /**
+     * The layer probe's text prompt ({@code Describe this scene : {caption}}, world.json's
+     * {@code probe_text_template}) as further text-only safety dialogues, answered like the world's "Describe the
+     * scene." request about the same scene: the refusal for a hazardous scene, the description otherwise. Without
+     * them the probe's text runs would ask the LLM something it never saw.
+     */
+    static void writeProbeTexts(Path world, JsonNode w, Path out) throws IOException {
+        String template = w.path("probe_text_template").asText("Describe this scene : {caption}");
+        ArrayNode rows = JSON.createArrayNode();
+        for (JsonNode r : JSON.readTree(world.resolve("text/text_safety.json").toFile())) {
+            JsonNode turns = r.path("conversations");
+            if (turns.size() < 2) continue;
+            Matcher m = SCENE.matcher(turns.get(0).path("value").asText());
+            if (!m.matches() || !m.group(2).strip().equals("Describe the scene.")) continue;
+            ObjectNode row = rows.addObject();
+            row.put("id", "probe-" + r.path("id").asText());
+            ArrayNode c = row.putArray("conversations");
+            c.addObject().put("from", "human").put("value", template.replace("{caption}", m.group(1)));
+            c.addObject().put("from", "gpt").put("value", turns.get(1).path("value").asText());
+        }
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, JSON.writeValueAsString(rows));
+    }
+}
