@@ -97,7 +97,7 @@ class ClipPretrainerTest {
                 "data", data.toString(), "imageRoot", dir.resolve("images").toString(),
                 // Measured on the training pairs themselves: what the model was taught to match.
                 "valData", data.toString(), "output", out.toString(), "batchSize", 8, "epochs", 25,
-                "learningRate", 3e-3, "warmupRatio", 0.05, "seed", 5));
+                "learningRate", 3e-3, "warmupRatio", 0.05, "seed", 5)).withOverrides(Map.of("resetLogitScale", true));
         List<Double> losses = new ArrayList<>();
         int[] started = new int[4];
         ClipPretrainer.Result r = new ClipPretrainer(cfg, new ClipPretrainListener() {
