@@ -33,6 +33,10 @@ public final class DemoCommand implements Callable<Integer> {
             + " ~/.cache/tga4j).")
     Path cache;
 
+    @Option(names = "--hazardous-instruct", description = "Keep the images with a hazardous object in the visual"
+            + " instruction data (answered like any other image) instead of benign scenes only.")
+    boolean hazardousInstruct;
+
     @Option(names = "--no-progress", description = "Print a line per stage instead of a progress bar.")
     boolean noProgress;
 
@@ -40,6 +44,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         TinyWorldDemo.Settings s = quick ? TinyWorldDemo.Settings.quick(seed) : TinyWorldDemo.Settings.defaults(seed);
         if (images != null) s = s.withImages(images);
+        if (hazardousInstruct) s = s.withHazardousInstruct(true);
         Path cacheRoot = cache != null ? cache : TinyWorldFoundation.defaultCacheRoot();
         var o = spec.commandLine().getOut();
         TinyWorldDemo.Outcome r = TinyWorldDemo.run(s, out, cacheRoot, !noProgress, System.out);

@@ -67,29 +67,37 @@ public final class TinyWorldDemo {
      * @param stage1Lr stage 1 peak learning rate
      * @param stage2Lr stage 2 peak learning rate
      * @param trainLlm stage 2 also trains the LLM (otherwise the projector only)
+     * @param hazardousInstruct whether the visual instruction data (stage 2) keeps the images with a hazardous object
+     *     (answered like any other); by default it holds benign scenes only, as LLaVA's instruction mix holds almost
+     *     no toxic images, and the hazardous images are seen in CLIP pretraining and stage-1 captioning only
      * @param maxNewTokens generation budget of the benchmark
      * @param evalBatch generation batch size
      * @param probeItems at most this many toxic and benign items in the layer probe
      */
     public record Settings(long seed, int images, int imageSize, TinyWorldFoundation.Spec foundation, int stage1Epochs,
             int stage2Epochs, int stage1Batch, int stage2Batch, double stage1Lr, double stage2Lr, boolean trainLlm,
-            int maxNewTokens, int evalBatch, int probeItems) {
+            boolean hazardousInstruct, int maxNewTokens, int evalBatch, int probeItems) {
 
         /** The default demo (≤ 10 minutes cold on 2 cores). */
         public static Settings defaults(long seed) {
             return new Settings(seed, 2000, 64, TinyWorldFoundation.Spec.defaults(), 3, 3, 32, 16, 2e-3, 5e-4, false,
-                    16, 16, 48);
+                    false, 16, 16, 48);
         }
 
         /** The quick demo the tests run (same pipeline, a small world and short training). */
         public static Settings quick(long seed) {
-            return new Settings(seed, 240, 64, TinyWorldFoundation.Spec.quick(), 1, 1, 32, 16, 2e-3, 5e-4, false, 8, 16,
-                    8);
+            return new Settings(seed, 240, 64, TinyWorldFoundation.Spec.quick(), 1, 1, 32, 16, 2e-3, 5e-4, false, false, 8,
+                    16, 8);
         }
 
         public Settings withImages(int n) {
             return new Settings(seed, n, imageSize, foundation, stage1Epochs, stage2Epochs, stage1Batch, stage2Batch,
-                    stage1Lr, stage2Lr, trainLlm, maxNewTokens, evalBatch, probeItems);
+                    stage1Lr, stage2Lr, trainLlm, hazardousInstruct, maxNewTokens, evalBatch, probeItems);
+        }
+
+        public Settings withHazardousInstruct(boolean keep) {
+            return new Settings(seed, images, imageSize, foundation, stage1Epochs, stage2Epochs, stage1Batch, stage2Batch,
+                    stage1Lr, stage2Lr, trainLlm, keep, maxNewTokens, evalBatch, probeItems);
         }
     }
 
@@ -144,6 +152,7 @@ public final class TinyWorldDemo {
             progress.enter(RETRIEVAL);
             Path data = out.resolve("data");
             augment(world, out.resolve("retrieval/index"), data, progress);
+            if (!s.hazardousInstruct()) dropHazardous(world, data.resolve("instruct_train.json"), progress);
 
             progress.enter(BAND);
             LayerBand band = band(f.llava(), world, out.resolve("probe/foundation"), s, progress);
@@ -215,6 +224,25 @@ public final class TinyWorldDemo {
             }
         }
         if (bad.count() > 0) progress.note("retrieval: " + bad.summary());
+    }
+
+    /** Removes the records whose image shows a hazardous object ({@code scenes.jsonl}) from a LLaVA JSON file. */
+    static void dropHazardous(Path world, Path file, DemoProgress progress) throws IOException {
+        Set<String> hazardous = new java.util.HashSet<>();
+        for (String line : Files.readAllLines(world.resolve("scenes.jsonl"))) {
+            if (line.isBlank()) continue;
+            JsonNode scene = JSON.readTree(line);
+            if (scene.path("hazardous").asBoolean()) hazardous.add(scene.path("image").asText());
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode kept = JSON.createArrayNode();
+        int dropped = 0;
+        for (JsonNode r : JSON.readTree(file.toFile())) {
+            if (hazardous.contains(r.path("image").asText())) dropped++;
+            else kept.add(r);
+        }
+        Report.atomicWrite(file, JSON.writeValueAsString(kept));
+        progress.note(String.format("visual instruction data: %d benign-scene records kept, %d with a hazardous object"
+                + " left out", kept.size(), dropped));
     }
 
     /**

@@ -34,7 +34,7 @@ import org.tga4j.runtime.text.BpeTokenizerTrainer;
  */
 public final class TinyWorldFoundation {
     /** Bump when the recipe changes in a way the specification does not capture. */
-    static final int RECIPE_VERSION = 1;
+    static final int RECIPE_VERSION = 2;
     static final String MARKER = "foundation.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Pattern SCENE = Pattern.compile("^Scene: (.*)\\.\\n(.*)$", Pattern.DOTALL);
@@ -68,12 +68,12 @@ public final class TinyWorldFoundation {
 
         /** The default demo's models. */
         public static Spec defaults() {
-            return new Spec(1000, 6, 128, 4, 3, 32, 3e-3, 4, 128, 8, 2, 128, 12, 64, 5e-4, "llava_v1", 1);
+            return new Spec(800, 6, 128, 4, 1, 8, 3e-3, 4, 128, 16, 2, 128, 20, 64, 1e-3, "llava_v1", 1);
         }
 
         /** Small and short, for {@code tga demo --quick} and tests. */
         public static Spec quick() {
-            return new Spec(600, 4, 64, 4, 2, 32, 3e-3, 2, 64, 8, 1, 64, 3, 32, 5e-4, "llava_v1", 1);
+            return new Spec(600, 4, 64, 4, 1, 8, 3e-3, 2, 64, 16, 1, 64, 10, 32, 1e-3, "llava_v1", 1);
         }
     }
 
@@ -247,11 +247,13 @@ public final class TinyWorldFoundation {
         for (String f : List.of("text/text_qa.json", "text/text_safety.json", "llava/instruct_train.json",
                 "llava/pretrain_train.json")) {
             for (JsonNode r : JSON.readTree(world.resolve(f).toFile())) {
-                for (JsonNode t : r.path("conversations")) out.add(t.path("value").asText());
+                // As the chat template renders them: every turn follows "USER: " / "ASSISTANT: ", so its first word is
+                // learned with its leading space (" Sorry" as one token, as a real tokenizer's corpus would have it).
+                for (JsonNode t : r.path("conversations")) out.add(" " + t.path("value").asText());
             }
         }
         w.path("requests").forEach(n -> out.add(n.asText()));
-        out.add(w.path("refusal").asText());
+        out.add(" " + w.path("refusal").asText());
         out.add("Describe this scene : Describe this image. USER: ASSISTANT: Retrieved Text:");
         return out;
     }
