@@ -19,7 +19,8 @@ import org.tga4j.runtime.weights.Checkpoint;
 /**
  * A llava model loaded for training: its weights in an uncapped manager of their own (gradients are created in
  * their parameter's manager), the trainable tensors marked as requiring gradients, everything else frozen. The
- * vision tower is always frozen.
+ * vision tower is always frozen. With {@link LoraSettings} the LLM stays frozen and LoRA adapters on its projections
+ * ({@link LoraAdapters}) are trained with the projector.
  */
 public final class TrainingModel implements AutoCloseable {
     private final Path directory;
@@ -27,8 +28,10 @@ public final class TrainingModel implements AutoCloseable {
     private final NDManager weights;
     private final LlavaModel model;
     private final Map<String, NDArray> trainable;
+    private final LoraAdapters lora;
 
-    private TrainingModel(Path directory, LlavaConfig config, NDManager weights, LlavaModel model, boolean trainLlm) {
+    private TrainingModel(Path directory, LlavaConfig config, NDManager weights, LlavaModel model, boolean trainLlm,
+            LoraSettings loraSettings) {
         this.directory = directory;
         this.config = config;
         this.weights = weights;
@@ -44,6 +47,8 @@ public final class TrainingModel implements AutoCloseable {
                 t.put(name, a);
             }
         });
+        this.lora = loraSettings == null ? null : LoraAdapters.attach(model, weights, loraSettings);
+        if (lora != null) t.putAll(lora.tensors());
         this.trainable = Collections.unmodifiableMap(t);
     }
 
@@ -72,6 +77,17 @@ public final class TrainingModel implements AutoCloseable {
      * @throws IllegalArgumentException when the directory is not a llava checkpoint
      */
     public static TrainingModel load(Path dir, boolean trainLlm, DataType dtype) {
+        return load(dir, trainLlm, dtype, null);
+    }
+
+    /**
+     * Loads a llava checkpoint directory with every weight in {@code dtype} and, when {@code lora} is given, LoRA
+     * adapters attached to the (frozen) LLM's projections.
+     *
+     * @throws IllegalArgumentException when the directory is not a llava checkpoint, or a LoRA target matches nothing
+     */
+    public static TrainingModel load(Path dir, boolean trainLlm, DataType dtype, LoraSettings lora) {
+        if (lora != null && trainLlm) throw new IllegalArgumentException("LoRA and trainLlm exclude each other");
         Record cfg = ModelConfig.load(dir);
         if (!(cfg instanceof LlavaConfig llava)) {
             throw new IllegalArgumentException(dir + ": training needs a llava checkpoint (model_type llava), found "
@@ -84,7 +100,7 @@ public final class TrainingModel implements AutoCloseable {
             source = new CastingSource(source, dtype);
             Parameters params = new Parameters(source);
             LlavaModel model = new LlavaModel(params, llava, TensorNames.detectLlava(params.source()));
-            return new TrainingModel(dir, llava, weights, model, trainLlm);
+            return new TrainingModel(dir, llava, weights, model, trainLlm, lora);
         } catch (RuntimeException e) {
             weights.close();
             throw e;
@@ -113,6 +129,21 @@ public final class TrainingModel implements AutoCloseable {
         return trainable;
     }
 
+    /** The LoRA adapters being trained, or null. */
+    public LoraAdapters lora() {
+        return lora;
+    }
+
+    /**
+     * The model's tensors as a checkpoint of the trained model holds them: {@link #all()}, with every LoRA-adapted
+     * weight replaced by its merge {@code W + scale B A} (created in {@code m}).
+     */
+    public Map<String, NDArray> exportTensors(NDManager m) {
+        Map<String, NDArray> out = new LinkedHashMap<>(all());
+        if (lora != null) out.putAll(lora.merged(m));
+        return out;
+    }
+
     /** The projector's tensors by checkpoint name. */
     public Map<String, NDArray> projector() {
         return model.parameters().withPrefix(model.tensorNames().projector());
@@ -126,7 +157,7 @@ public final class TrainingModel implements AutoCloseable {
     /** Replaces the values of the named tensors (shapes must match), e.g. from a checkpoint being resumed. */
     public void overwrite(Map<String, float[]> values) {
         values.forEach((name, data) -> {
-            NDArray p = model.parameters().all().get(name);
+            NDArray p = trainable.containsKey(name) ? trainable.get(name) : model.parameters().all().get(name);
             if (p == null) throw new IllegalArgumentException("the model has no tensor " + name);
             if (p.getShape().size() != data.length) {
                 throw new IllegalArgumentException("tensor " + name + ": " + data.length + " values for shape " + p.getShape());
@@ -139,6 +170,7 @@ public final class TrainingModel implements AutoCloseable {
 
     @Override
     public void close() {
+        if (lora != null) lora.close();
         weights.close();
     }
 

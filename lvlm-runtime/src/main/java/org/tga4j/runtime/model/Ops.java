@@ -12,9 +12,14 @@ public final class Ops {
 
     private Ops() {}
 
-    /** {@code x W^T + b} over the last axis (torch.nn.functional.linear); {@code bias} may be null. */
+    /**
+     * {@code x W^T + b} over the last axis (torch.nn.functional.linear); {@code bias} may be null. A {@link LinearHook}
+     * attached to {@code weight} (e.g. a LoRA adapter) adds its term to the result.
+     */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
-        return (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
+        NDArray y = (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
+        LinearHook hook = LinearHooks.find(weight);
+        return hook == null ? y : hook.apply(x, y);
     }
 
     /** LayerNorm over the last axis. */
