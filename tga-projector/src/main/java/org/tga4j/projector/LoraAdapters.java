@@ -93,7 +93,11 @@ public final class LoraAdapters implements AutoCloseable {
         SplittableRandom r = new SplittableRandom(s.seed() * 0x9E3779B97F4A7C15L ^ name.hashCode());
         for (int i = 0; i < n; i++) a[i] = (float) ((r.nextDouble() * 2 - 1) * bound);
         DataType dtype = w.getDataType();
-        NDArray aT = weights.create(a, new Shape(s.rank(), in)).toType(dtype, false);
+        // Both in memory the engine owns (a copy): an array made from a Java array keeps its values in a Java buffer.
+        NDArray aT = weights.zeros(new Shape(s.rank(), in), dtype);
+        try (NDArray host = weights.create(a, new Shape(s.rank(), in)); NDArray cast = host.toType(dtype, true)) {
+            TrainingModel.assign(aT, cast);
+        }
         NDArray bT = weights.zeros(new Shape(out, s.rank()), dtype);
         for (NDArray t : new NDArray[] {aT, bT}) {
             t.setRequiresGradient(true);
@@ -103,13 +107,14 @@ public final class LoraAdapters implements AutoCloseable {
     }
 
     private void hookAll() {
-        float scale = (float) settings.scale();
+        double scale = settings.scale();
         for (Entry e : entries) {
             NDArray a = e.a(), b = e.b();
             String name = e.weightName();
             LinearHook hook = (x, y) -> {
                 NDArray in = training && settings.dropout() > 0 ? dropout(x, name) : x;
-                return y.add(Ops.linear(Ops.linear(in, a, null), b, null).mul(scale));
+                NDArray delta = Ops.linear(Ops.linear(in, a, null), b, null);
+                return y.add(delta.mul(Ops.constant(delta, scale)));
             };
             LinearHooks.attach(e.weight(), hook);
         }

@@ -2,6 +2,7 @@ package org.tga4j.projector;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -56,14 +57,22 @@ public final class TrainingModel implements AutoCloseable {
      * Sets a parameter's gradient buffer to zeros. DJL's PyTorch engine attaches the buffer when gradients are
      * switched on without initialising it, so a fresh run would otherwise accumulate its first backward into
      * whatever the memory held (seen as flaky inf / NaN gradient norms on the first step). Multiplying by zero would
-     * keep a NaN, so the values are overwritten.
+     * keep a NaN, so the values are overwritten — in place ({@link #assign}), never with {@code NDArray.set(Buffer)}.
      */
     static void zeroGradient(NDArray parameter) {
-        try (NDArray g = parameter.getGradient()) {
-            int n = Math.toIntExact(g.getShape().size());
-            if (g.getDataType() == DataType.FLOAT64) g.set(new double[n]);
-            else g.set(new float[n]);
+        try (NDArray g = parameter.getGradient(); NDArray zeros = g.zerosLike()) {
+            assign(g, zeros);
         }
+    }
+
+    /**
+     * Copies {@code source}'s values into {@code target} in place (an indexed put into the target's own storage).
+     * DJL's {@code NDArray.set(Buffer)} instead makes the tensor's storage the Java buffer itself, which dies with the
+     * NDArray object that holds it (a gradient handle closed right after) or with the temporary it was read from:
+     * the tensor then reads freed memory — NaN gradient norms a few steps later.
+     */
+    static void assign(NDArray target, NDArray source) {
+        target.set(new NDIndex(":"), source);
     }
 
     /** Loads a llava checkpoint directory in FLOAT32. */
@@ -163,8 +172,10 @@ public final class TrainingModel implements AutoCloseable {
                 throw new IllegalArgumentException("tensor " + name + ": " + data.length + " values for shape " + p.getShape());
             }
             try (NDManager m = weights.newSubManager()) {
-                p.set(m.create(data, p.getShape()).toType(p.getDataType(), false).toByteBuffer());
+                assign(p, m.create(data, p.getShape()).toType(p.getDataType(), false));
             }
+            // Setting a trainable tensor's values can leave its gradient buffer uninitialised: zero it again.
+            if (p.hasGradient()) zeroGradient(p);
         });
     }
 
