@@ -87,12 +87,6 @@ public final class AdamW implements AutoCloseable {
                 sumSquares += p.getGradient().square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
             }
             double norm = Math.sqrt(sumSquares);
-            if (!Double.isFinite(norm) && System.getenv("TGA_DEBUG_GRAD") != null) {
-                params.forEach((k, p) -> {
-                    double sq = p.getGradient().square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-                    if (!Double.isFinite(sq)) System.out.println("DEBUG non-finite grad " + k + " " + sq + " param finite=" + Double.isFinite(p.square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble()));
-                });
-            }
             if (maxNorm > 0 && norm > maxNorm) {
                 double scale = maxNorm / (norm + 1e-6);
                 for (NDArray p : params.values()) p.getGradient().muli(scale);

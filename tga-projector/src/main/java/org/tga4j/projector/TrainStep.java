@@ -22,6 +22,8 @@ public final class TrainStep {
     private final TgaLoss loss;
     private final ClipImageProcessor images;
     private final PrefixDecoder target;
+    /** Test hook run between the forward pass and the backward pass (e.g. a garbage collection). */
+    Runnable beforeBackward = () -> {};
 
     public TrainStep(TrainingModel model, TgaLoss loss, ClipImageProcessor images) {
         this.model = model;
@@ -53,10 +55,7 @@ public final class TrainStep {
             DecoderOutput out = lm.forward(m, batch.ids(), batch.valid(), imageEmbeds, null,
                     DecoderOutput.Logits.NONE, true);
             TgaLoss.Terms t = loss.compute(m, lm.decoder(), out.hiddenStates(), batch, captionMeans, progress);
-            if (System.getenv("TGA_DEBUG_GC") != null) {
-                System.gc();
-                try { Thread.sleep(50); } catch (InterruptedException e) { throw new IllegalStateException(e); }
-            }
+            beforeBackward.run();
             // A scalar that lives until the step's manager closes (see Ops.constant), not mul(double).
             gc.backward(t.total().mul(Ops.constant(t.total(), lossScale)));
             return new StepValues(scalar(t.total()), scalar(t.lm()), scalar(t.pair()), scalar(t.hinge()),
