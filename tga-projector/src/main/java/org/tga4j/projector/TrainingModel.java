@@ -54,10 +54,10 @@ public final class TrainingModel implements AutoCloseable {
     }
 
     /**
-     * Sets a parameter's gradient buffer to zeros. DJL's PyTorch engine attaches the buffer when gradients are
-     * switched on without initialising it, so a fresh run would otherwise accumulate its first backward into
-     * whatever the memory held (seen as flaky inf / NaN gradient norms on the first step). Multiplying by zero would
-     * keep a NaN, so the values are overwritten — in place ({@link #assign}), never with {@code NDArray.set(Buffer)}.
+     * Sets a parameter's gradient to zeros, in place ({@link #assign}; multiplying by zero would keep a NaN). The
+     * sporadic inf / NaN first-step gradient norms once blamed on an uninitialised gradient buffer came from scalars
+     * freed before the backward pass (see {@code Ops.constant}); before a first backward DJL hands out a fresh zero
+     * array, so this matters for gradients that already exist (a restored run).
      */
     static void zeroGradient(NDArray parameter) {
         try (NDArray g = parameter.getGradient(); NDArray zeros = g.zerosLike()) {
