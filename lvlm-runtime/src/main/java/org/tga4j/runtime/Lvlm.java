@@ -20,9 +20,12 @@ import org.tga4j.runtime.generate.Generator;
 import org.tga4j.runtime.generate.SamplingParams;
 import org.tga4j.runtime.image.ClipImageProcessor;
 import org.tga4j.runtime.image.ImageProcessorConfig;
+import org.tga4j.runtime.lora.LoraAdapter;
+import org.tga4j.runtime.lora.PeftLoraConfig;
 import org.tga4j.runtime.model.CheckpointParameterSource;
 import org.tga4j.runtime.model.DecoderOutput;
 import org.tga4j.runtime.model.LlavaModel;
+import org.tga4j.runtime.model.ParameterSource;
 import org.tga4j.runtime.model.Parameters;
 import org.tga4j.runtime.model.TensorNames;
 import org.tga4j.runtime.text.ChatMessage;
@@ -71,19 +74,52 @@ public final class Lvlm implements AutoCloseable {
         this.generator = new Generator(model, tokenizer.padId());
     }
 
-    /** Loads a checkpoint directory with the chat template it declares (or the one its model type implies). */
+    /**
+     * Loads a checkpoint directory with the chat template it declares (or the one its model type implies). A PEFT
+     * LoRA adapter directory ({@code adapter_config.json} naming its base in {@code base_model_name_or_path}) is
+     * loaded as that base with the adapter merged in.
+     */
     public static Lvlm load(Path dir) {
-        return load(dir, null);
+        return load(dir, (String) null);
     }
 
     /**
      * Loads a checkpoint directory: {@code config.json}, {@code model.safetensors} (or a sharded index),
      * {@code tokenizer.json} (+ {@code tokenizer_config.json}, {@code generation_config.json}) and, for llava,
-     * {@code preprocessor_config.json} when present.
+     * {@code preprocessor_config.json} when present. A directory holding only a PEFT LoRA adapter loads its base with
+     * the adapter merged (see {@link #load(Path, Path, String)}).
      *
      * @param templateName a template from {@link ChatTemplates#names()}, or null to detect it
      */
     public static Lvlm load(Path dir, String templateName) {
+        if (PeftLoraConfig.isAdapterDir(dir) && !Files.exists(dir.resolve(ModelConfig.FILE))) {
+            try (LoraAdapter adapter = LoraAdapter.open(dir)) {
+                return load(adapter.basePath(), adapter, templateName);
+            }
+        }
+        return load(dir, (LoraAdapter) null, templateName);
+    }
+
+    /** Loads base checkpoint {@code base} with the PEFT LoRA adapter in {@code adapterDir} merged into its weights. */
+    public static Lvlm load(Path base, Path adapterDir) {
+        return load(base, adapterDir, null);
+    }
+
+    /**
+     * Loads base checkpoint {@code base} with the PEFT LoRA adapter in {@code adapterDir} merged into its weights
+     * ({@code W + (lora_alpha / r) B A} for every adapted projection, {@code modules_to_save} tensors replaced), so
+     * inference costs what the base model costs. Tokenizer, template and image processor come from the base.
+     *
+     * @throws IllegalArgumentException when the adapter does not fit the base (a tensor it changes is missing or
+     *     mis-shaped, or the model never uses it)
+     */
+    public static Lvlm load(Path base, Path adapterDir, String templateName) {
+        try (LoraAdapter adapter = LoraAdapter.open(adapterDir)) {
+            return load(base, adapter, templateName);
+        }
+    }
+
+    private static Lvlm load(Path dir, LoraAdapter adapter, String templateName) {
         Record config = ModelConfig.load(dir);
         if (config instanceof ClipConfig) {
             throw new IllegalArgumentException(dir + ": a CLIP dual encoder (model_type clip), not a generative model;"
@@ -93,10 +129,13 @@ public final class Lvlm implements AutoCloseable {
         try {
             LlavaModel model;
             try (Checkpoint checkpoint = Checkpoint.open(dir)) {
-                Parameters params = new Parameters(new CheckpointParameterSource(checkpoint, weights));
+                ParameterSource source = new CheckpointParameterSource(checkpoint, weights);
+                LoraAdapter.MergedSource merged = adapter == null ? null : adapter.mergedOver(source, weights);
+                Parameters params = new Parameters(merged == null ? source : merged);
                 model = config instanceof LlavaConfig llava
                         ? new LlavaModel(params, llava, TensorNames.detectLlava(params.source()))
                         : new LlavaModel(params, (TextConfig) config);
+                if (merged != null) merged.requireAllApplied();
             }
             // Requests compute in their own managers; anything landing here would be a leak, so refuse it.
             ((BaseNDManager) weights).cap();

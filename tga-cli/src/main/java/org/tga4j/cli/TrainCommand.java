@@ -18,13 +18,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code tga train}: projector training (stage 1 / 2, LLaVA baseline or TGA). Options come from {@code --config}
- * (JSON), then from flags; the resolved configuration is saved beside the checkpoint.
+ * {@code tga train}: projector training (stage 1 / 2, LLaVA baseline or TGA; stage 2 optionally with the whole LLM or
+ * LoRA adapters). Options come from {@code --config} (JSON or YAML), then from flags; the resolved configuration is saved beside the checkpoint.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train the vision projector (stage 1) or projector + LLM (stage 2), LLaVA baseline or TGA.")
 public final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--config", paramLabel = "FILE", description = "JSON training config; flags override it")
+    @Option(names = "--config", paramLabel = "FILE", description = "training config, JSON or YAML (.yaml/.yml); flags override it")
     Path configFile;
 
     @Option(names = "--resume", description = "continue from OUTPUT/checkpoint (weights, optimiser, schedule, data position)")
@@ -66,6 +66,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--fail-on-bad-record", arity = "0..1", description = "stop at the first bad record") Boolean failOnBadRecord;
     @Option(names = "--text-safety-field", description = "record field marking text-side safety samples (LM loss only)") String textSafetyField;
     @Option(names = "--limit", description = "use the first N records only") Integer limit;
+    @Option(names = "--lora-rank", paramLabel = "R", description = "stage 2: train rank-R LoRA adapters on the frozen LLM (0 = none)") Integer loraRank;
+    @Option(names = "--lora-alpha", paramLabel = "A", description = "LoRA alpha; the adapter term is scaled by A/R (default: R)") Double loraAlpha;
+    @Option(names = "--lora-dropout", description = "dropout on the adapters' input while training (default 0)") Double loraDropout;
+    @Option(names = "--lora-targets", paramLabel = "NAMES", split = ",", description = "projections that get adapters, e.g. q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj (default q_proj,v_proj)") java.util.List<String> loraTargets;
 
     @Override
     public Integer call() throws Exception {
@@ -140,6 +144,10 @@ public final class TrainCommand implements Callable<Integer> {
         o.put("failOnBadRecord", failOnBadRecord);
         o.put("textSafetyField", textSafetyField);
         o.put("limit", limit);
+        o.put("loraRank", loraRank);
+        o.put("loraAlpha", loraAlpha);
+        o.put("loraDropout", loraDropout);
+        o.put("loraTargets", loraTargets == null ? null : loraTargets.stream().map(String::trim).toList());
         return o;
     }
 

@@ -114,7 +114,7 @@ public final class AdamW implements AutoCloseable {
                         + target.getShape());
             }
             try (NDManager tmp = manager.newSubManager()) {
-                target.set(tmp.create(data, target.getShape()).toType(target.getDataType(), false).toByteBuffer());
+                TrainingModel.assign(target, tmp.create(data, target.getShape()).toType(target.getDataType(), false));
             }
         });
         this.t = steps;

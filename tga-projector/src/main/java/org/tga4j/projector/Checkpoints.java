@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.tga4j.runtime.ModelWriter;
+import org.tga4j.runtime.lora.LoraAdapter;
 import org.tga4j.runtime.weights.Checkpoint;
 import org.tga4j.runtime.weights.SafeTensorsWriter;
 
@@ -19,7 +21,10 @@ import org.tga4j.runtime.weights.SafeTensorsWriter;
  * sibling, then moved into place; the previous checkpoint is removed only after the new one is in place):
  * <pre>
  * mm_projector.safetensors   the projector's tensors with their llava-hf names (LLaVA's stage-1 artefact)
- * model/                     the whole model in HF layout (stage 2, or stage 1 with saveFullModel)
+ * model/                     the whole model in HF layout (stage 2 without LoRA, or with saveFullModel; LoRA merged)
+ * adapter/                   LoRA runs: the PEFT adapter (adapter_config.json, adapter_model.safetensors with the
+ *                            lora_A / lora_B tensors and the projector as modules_to_save) — loadable with
+ *                            Lvlm.load(adapterDir) over the base model
  * optimizer.safetensors      AdamW moments (exp_avg.NAME, exp_avg_sq.NAME)
  * trainer_state.json         step, data position, seed, schedule position
  * train_config.json          the resolved configuration of the run
@@ -27,7 +32,7 @@ import org.tga4j.runtime.weights.SafeTensorsWriter;
  */
 public final class Checkpoints {
     public static final String DIR = "checkpoint", PROJECTOR = "mm_projector.safetensors", MODEL = "model",
-            OPTIMIZER = "optimizer.safetensors", STATE = "trainer_state.json", CONFIG = "train_config.json";
+            OPTIMIZER = "optimizer.safetensors", ADAPTER = "adapter", STATE = "trainer_state.json", CONFIG = "train_config.json";
 
     private Checkpoints() {}
 
@@ -43,6 +48,7 @@ public final class Checkpoints {
                 SafeTensorsWriter.write(tmp.resolve(PROJECTOR), model.projector(), meta);
                 SafeTensorsWriter.write(tmp.resolve(OPTIMIZER), optimizer.state(), meta);
                 if (fullModel) saveModel(tmp.resolve(MODEL), model, meta);
+                if (model.lora() != null) saveAdapter(tmp.resolve(ADAPTER), model, meta);
                 Files.writeString(tmp.resolve(CONFIG), config.toJson());
                 Files.writeString(tmp.resolve(STATE), TrainConfig.JSON.writeValueAsString(state));
                 ModelWriter.replaceDirectory(tmp, target);
@@ -56,18 +62,32 @@ public final class Checkpoints {
     }
 
     /**
-     * Saves the whole model in HF layout: the current tensors, plus the base checkpoint's tensors the model never
+     * Saves the LoRA adapters in PEFT layout, the trained projector included as {@code modules_to_save} so that the
+     * adapter directory alone (with its base) gives the trained model.
+     */
+    public static void saveAdapter(Path dir, TrainingModel model, Map<String, String> metadata) {
+        Map<String, NDArray> tensors = new LinkedHashMap<>(model.lora().tensors());
+        model.projector().forEach((name, t) -> tensors.put(LoraAdapter.savedModuleName(name), t));
+        String projectorModule = model.model().tensorNames().projector();
+        projectorModule = projectorModule.substring(projectorModule.lastIndexOf('.', projectorModule.length() - 2) + 1,
+                projectorModule.length() - 1);
+        LoraAdapter.write(dir, model.lora().peftConfig(model.directory(), List.of(projectorModule)), tensors, metadata);
+    }
+
+    /**
+     * Saves the whole model in HF layout: the current tensors (LoRA adapters merged), plus the base checkpoint's tensors the model never
      * loaded (e.g. vision blocks past {@code vision_feature_layer}), in the base checkpoint's order.
      */
     public static void saveModel(Path dir, TrainingModel model, Map<String, String> metadata) {
         try (Checkpoint base = Checkpoint.open(model.directory());
                 ai.djl.ndarray.NDManager m = model.weights().newSubManager()) {
+            Map<String, NDArray> current = model.exportTensors(m);
             Map<String, NDArray> all = new LinkedHashMap<>();
             for (String name : base.names()) {
-                NDArray loaded = model.all().get(name);
+                NDArray loaded = current.get(name);
                 all.put(name, loaded != null ? loaded : base.load(name, m));
             }
-            model.all().forEach(all::putIfAbsent);
+            current.forEach(all::putIfAbsent);
             ModelWriter.save(dir, model.config(), all, model.directory(), metadata, ModelWriter.DEFAULT_MAX_SHARD_BYTES);
         }
     }
@@ -120,6 +140,11 @@ public final class Checkpoints {
         Map<String, float[]> weights = new LinkedHashMap<>();
         try (Checkpoint projector = Checkpoint.open(dir, PROJECTOR)) {
             for (String name : projector.names()) weights.put(name, projector.loadFloats(name));
+        }
+        if (model.lora() != null) {
+            try (Checkpoint adapter = Checkpoint.open(dir.resolve(ADAPTER), LoraAdapter.WEIGHTS)) {
+                for (String name : model.lora().tensors().keySet()) weights.put(name, adapter.loadFloats(name));
+            }
         }
         boolean needsModel = model.trainable().keySet().stream().anyMatch(n -> !weights.containsKey(n));
         if (needsModel) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import org.tga4j.runtime.model.LlamaDecoder;
+import org.tga4j.runtime.model.Ops;
 
 /**
  * The training loss, as {@code docs/tga-method.md} writes it:
@@ -98,14 +99,17 @@ public final class TgaLoss {
             sRc[l - band.first()] = hingeCount == 0 ? Float.NaN
                     : cosRc.mul(hingeMask).sum().div(hingeCount).toType(DataType.FLOAT32, false).getFloat();
         }
-        NDArray pair = stack(pairPerLayer).sum().div((double) band.size() * aligned);
+        NDArray pairSum = stack(pairPerLayer).sum();
+        NDArray pair = pairSum.div(Ops.constant(pairSum, (double) band.size() * aligned));
+        NDArray hingeSum = stack(hingePerLayer).sum();
         NDArray hinge = hingeCount == 0 ? lm.zerosLike()
-                : stack(hingePerLayer).sum().div((double) band.size() * hingeCount);
+                : hingeSum.div(Ops.constant(hingeSum, (double) band.size() * hingeCount));
         double pairScale = (1 - progress) * pairWeight;
         double hingeScale = (1 - progress) * (1 - progress) * hingeWeight;
         NDArray pairTerm = detach ? pair.stopGradient() : pair;
         NDArray hingeTerm = detach ? hinge.stopGradient() : hinge;
-        NDArray total = lm.add(pairTerm.mul(pairScale)).add(hingeTerm.mul(hingeScale));
+        NDArray total = lm.add(pairTerm.mul(Ops.constant(pairTerm, pairScale)))
+                .add(hingeTerm.mul(Ops.constant(hingeTerm, hingeScale)));
         return new Terms(total, lm, pair, hinge, pairScale, hingeScale, sIc, sRc, aligned, hingeCount);
     }
 

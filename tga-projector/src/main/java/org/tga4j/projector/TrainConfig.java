@@ -2,16 +2,19 @@ package org.tga4j.projector;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Every option of a training run. Read from a JSON file, overridden by command-line flags (see
+ * Every option of a training run. Read from a JSON or YAML file, overridden by command-line flags (see
  * {@link #withOverrides(Map)}), and saved, resolved, beside each checkpoint as {@code train_config.json}.
  *
  * @param model base checkpoint directory (HF llava layout)
@@ -49,6 +52,12 @@ import java.util.Map;
  * @param failOnBadRecord stop at the first bad record instead of skipping and counting
  * @param textSafetyField records whose extra field of this name is {@code true} get the LM loss only
  * @param limit use only the first N records; 0 = all
+ * @param loraRank stage 2: rank of LoRA adapters on the LLM's projections (the LLM otherwise frozen); 0 = no LoRA
+ * @param loraAlpha LoRA alpha (the adapter term is scaled by {@code alpha / rank}); null = the rank (scale 1)
+ * @param loraDropout dropout on the adapters' input while training
+ * @param loraTargets decoder projections that get adapters ({@code q_proj}, {@code k_proj}, {@code v_proj},
+ *     {@code o_proj}, {@code gate_proj}, {@code up_proj}, {@code down_proj}); null = {@code q_proj, v_proj} (PEFT's
+ *     default for LLaMA-family models)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -86,10 +95,17 @@ public record TrainConfig(
         boolean saveFullModel,
         boolean failOnBadRecord,
         String textSafetyField,
-        int limit) {
+        int limit,
+        int loraRank,
+        Double loraAlpha,
+        double loraDropout,
+        List<String> loraTargets) {
 
+    /** PEFT's default LoRA targets for LLaMA-family decoders. */
+    public static final List<String> DEFAULT_LORA_TARGETS = List.of("q_proj", "v_proj");
     public static final String BASELINE = "baseline", TGA = "tga", PARITY_PAPER = "paper", PARITY_RELEASED = "released";
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper YAML = new YAMLMapper();
 
     public TrainConfig {
         if (stage != 1 && stage != 2) throw new IllegalArgumentException("stage must be 1 or 2, got " + stage);
@@ -110,6 +126,21 @@ public record TrainConfig(
         if (warmupRatio < 0 || warmupRatio >= 1) {
             throw new IllegalArgumentException("warmupRatio must be in [0, 1), got " + warmupRatio);
         }
+        if (loraRank < 0) throw new IllegalArgumentException("loraRank must be >= 0, got " + loraRank);
+        if (loraRank > 0 && stage == 1) {
+            throw new IllegalArgumentException("loraRank: stage 1 trains the projector only; LoRA is for stage 2");
+        }
+        if (loraRank > 0 && trainLlm) {
+            throw new IllegalArgumentException("loraRank and trainLlm exclude each other: LoRA trains adapters on a"
+                    + " frozen LLM, trainLlm the whole LLM");
+        }
+        if (!(loraDropout >= 0 && loraDropout < 1)) {
+            throw new IllegalArgumentException("loraDropout must be in [0, 1), got " + loraDropout);
+        }
+        if (loraAlpha != null && !(loraAlpha > 0)) throw new IllegalArgumentException("loraAlpha must be > 0, got " + loraAlpha);
+        if (loraTargets != null && (loraTargets.isEmpty() || loraTargets.stream().anyMatch(t -> t == null || t.isBlank()))) {
+            throw new IllegalArgumentException("loraTargets must name at least one projection, got " + loraTargets);
+        }
         if ((alignLayerFirst == null) != (alignLayerLast == null)) {
             throw new IllegalArgumentException("give both alignLayerFirst and alignLayerLast, or neither");
         }
@@ -122,12 +153,19 @@ public record TrainConfig(
     public static TrainConfig defaults(int stage) {
         return new TrainConfig(null, null, null, null, stage, TGA, PARITY_PAPER, null, null, false, null, null, 0.25, 0.10,
                 stage == 1 ? 1e-3 : 2e-5, 0.0, 0.03, 0.0, false, 0.9, 0.999, 1e-8, 1.0, stage == 1 ? 32 : 4, 1, 1, 0,
-                42, 0, 0, false, false, "text_safety", 0);
+                42, 0, 0, false, false, "text_safety", 0, 0, null, 0.0, null);
     }
 
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isTga() {
         return TGA.equals(method);
+    }
+
+    /** The LoRA adapters this run trains, or null when it trains none ({@code loraRank} 0). */
+    public LoraSettings lora() {
+        if (loraRank == 0) return null;
+        return new LoraSettings(loraRank, loraAlpha == null ? loraRank : loraAlpha, loraDropout,
+                loraTargets == null ? DEFAULT_LORA_TARGETS : loraTargets, seed);
     }
 
     /** Whether the alignment terms are detached (the released reference code's behaviour). */
@@ -165,10 +203,20 @@ public record TrainConfig(
         }
     }
 
-    /** Reads a config file; fields it leaves out take the stage defaults. */
+    /**
+     * Reads a config file, JSON or YAML (by the extension {@code .yaml} / {@code .yml}); fields it leaves out take the
+     * stage defaults. An unknown key is an error naming the file and the key.
+     */
     public static TrainConfig read(Path file) {
+        boolean yaml = isYaml(file);
+        String format = yaml ? "YAML" : "JSON";
         try {
-            ObjectNode given = (ObjectNode) JSON.readTree(file.toFile());
+            JsonNode root = (yaml ? YAML : JSON).readTree(file.toFile());
+            if (root == null || root.isMissingNode() || root.isNull()) root = JSON.createObjectNode();
+            if (!(root instanceof ObjectNode given)) {
+                throw new IllegalArgumentException(file + ": a training config must be a " + format
+                        + (yaml ? " mapping" : " object") + " of option names to values");
+            }
             int stage = given.path("stage").asInt(1);
             ObjectNode node = JSON.valueToTree(defaults(stage));
             given.fields().forEachRemaining(e -> {
@@ -178,14 +226,20 @@ public record TrainConfig(
                 node.set(e.getKey(), e.getValue());
             });
             return JSON.treeToValue(node, TrainConfig.class);
+        } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": training config not found", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("reading training config " + file + ": " + e.getMessage(), e);
-        } catch (ClassCastException e) {
-            throw new IllegalArgumentException(file + ": a training config must be a JSON object");
+            throw new IllegalArgumentException(file + ": not a valid " + format + " training config: "
+                    + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw e.getMessage() != null && e.getMessage().startsWith(file.toString()) ? e
                     : new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static boolean isYaml(Path file) {
+        String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return n.endsWith(".yaml") || n.endsWith(".yml");
     }
 
     /** JSON text of this config. */

@@ -10,6 +10,7 @@ import java.util.List;
 import org.tga4j.runtime.image.ClipImageProcessor;
 import org.tga4j.runtime.model.DecoderOutput;
 import org.tga4j.runtime.model.LlavaModel;
+import org.tga4j.runtime.model.Ops;
 
 /**
  * Forward and backward of one micro-batch: frozen vision features (no gradient), the no-gradient text-only caption
@@ -21,6 +22,8 @@ public final class TrainStep {
     private final TgaLoss loss;
     private final ClipImageProcessor images;
     private final PrefixDecoder target;
+    /** Test hook run between the forward pass and the backward pass (e.g. a garbage collection). */
+    Runnable beforeBackward = () -> {};
 
     public TrainStep(TrainingModel model, TgaLoss loss, ClipImageProcessor images) {
         this.model = model;
@@ -52,7 +55,9 @@ public final class TrainStep {
             DecoderOutput out = lm.forward(m, batch.ids(), batch.valid(), imageEmbeds, null,
                     DecoderOutput.Logits.NONE, true);
             TgaLoss.Terms t = loss.compute(m, lm.decoder(), out.hiddenStates(), batch, captionMeans, progress);
-            gc.backward(t.total().mul(lossScale));
+            beforeBackward.run();
+            // A scalar that lives until the step's manager closes (see Ops.constant), not mul(double).
+            gc.backward(t.total().mul(Ops.constant(t.total(), lossScale)));
             return new StepValues(scalar(t.total()), scalar(t.lm()), scalar(t.pair()), scalar(t.hinge()),
                     t.pairScale(), t.hingeScale(), t.sIc(), t.sRc(), t.aligned(), batch.tokens(), batch.rows());
         }

@@ -70,7 +70,8 @@ public final class Trainer {
             throw new IllegalArgumentException(output + " already holds a checkpoint; use --resume to continue it or"
                     + " choose another output");
         }
-        try (TrainingModel model = TrainingModel.load(Path.of(config.model()), config.trainLlm());
+        try (TrainingModel model = TrainingModel.load(Path.of(config.model()), config.trainLlm(),
+                ai.djl.ndarray.types.DataType.FLOAT32, config.lora());
                 TextTokenizer tokenizer = TextTokenizer.load(Path.of(config.model()))) {
             ChatTemplate template = ChatTemplates.byName(config.templateOr(
                     ChatTemplates.detect(Path.of(config.model()), model.config().textConfig().modelType()).name()));
@@ -101,7 +102,8 @@ public final class Trainer {
                 Files.writeString(output.resolve(Checkpoints.CONFIG), config.toJson());
                 listener.started(start, total, examples.size(), report.count());
                 StepMetrics last = null;
-                boolean full = config.stage() == 2 || config.saveFullModel();
+                // Stage 2 saves the whole model, unless it trains LoRA adapters: then the adapter (PEFT layout).
+                boolean full = (config.stage() == 2 && config.lora() == null) || config.saveFullModel();
                 List<int[]> plan = null;
                 int planEpoch = -1;
                 try (MetricsLog log = MetricsLog.open(output, start)) {
@@ -121,6 +123,7 @@ public final class Trainer {
                             List<TrainingExample> rows = new ArrayList<>();
                             for (int i : plan.get((int) (micro % batchesPerEpoch))) rows.add(examples.get(i));
                             Batch batch = batchHook.apply(step, Batch.of(rows, tokenizer.padId()));
+                            if (model.lora() != null) model.lora().startMicroBatch(micro);
                             try (NDManager m = model.weights().newSubManager()) {
                                 TrainStep.StepValues v = trainStep.run(m, batch, progress,
                                         1.0 / config.gradientAccumulation());

@@ -12,9 +12,27 @@ public final class Ops {
 
     private Ops() {}
 
-    /** {@code x W^T + b} over the last axis (torch.nn.functional.linear); {@code bias} may be null. */
+    /**
+     * {@code x W^T + b} over the last axis (torch.nn.functional.linear); {@code bias} may be null. A {@link LinearHook}
+     * attached to {@code weight} (e.g. a LoRA adapter) adds its term to the result.
+     */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
-        return (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
+        NDArray y = (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
+        LinearHook hook = LinearHooks.find(weight);
+        return hook == null ? y : hook.apply(x, y);
+    }
+
+    /**
+     * A scalar of {@code like}'s data type in {@code like}'s manager, to multiply or divide by where a gradient may
+     * flow. DJL's {@code mul(Number)} / {@code div(Number)} / {@code pow(Number)} create the scalar in a Java-owned
+     * buffer and close it at once, while autograd keeps the scalar for the backward pass: once the garbage collector
+     * frees that buffer the backward reads freed memory (sporadic inf / NaN gradients). This scalar stays registered
+     * in the caller's manager until that manager closes, i.e. past the backward pass.
+     */
+    public static NDArray constant(NDArray like, double value) {
+        NDArray c = like.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64
+                ? like.getManager().create(value) : like.getManager().create((float) value);
+        return c.getDataType() == like.getDataType() ? c : c.toType(like.getDataType(), false);
     }
 
     /** LayerNorm over the last axis. */
@@ -26,8 +44,8 @@ public final class Ops {
     public static NDArray activation(String name, NDArray x) {
         return switch (name) {
             case "silu" -> x.mul(Activation.sigmoid(x));
-            case "gelu" -> x.mul(x.mul(SQRT_HALF).erf().add(1f)).mul(0.5f);
-            case "quick_gelu" -> x.mul(Activation.sigmoid(x.mul(1.702f)));
+            case "gelu" -> x.mul(x.mul(constant(x, SQRT_HALF)).erf().add(1f)).mul(constant(x, 0.5));
+            case "quick_gelu" -> x.mul(Activation.sigmoid(x.mul(constant(x, 1.702))));
             case "relu" -> Activation.relu(x);
             default -> throw new IllegalArgumentException("unsupported activation '" + name + "'");
         };
@@ -40,7 +58,7 @@ public final class Ops {
         for (int i = 0; i < r; i++) axes[i] = i;
         axes[r - 1] = r - 2;
         axes[r - 2] = r - 1;
-        NDArray scores = q.matMul(k.transpose(axes)).mul(scale);
+        NDArray scores = q.matMul(k.transpose(axes)).mul(constant(q, scale));
         if (mask != null) scores = scores.add(mask);
         return scores.softmax(-1).matMul(v);
     }

@@ -14,6 +14,6 @@ public final class RmsNorm {
 
     public NDArray forward(NDArray x) {
         NDArray meanSquare = x.square().mean(new int[] {-1}, true);
-        return x.mul(meanSquare.add(eps).pow(-0.5f)).mul(weight);
+        return x.mul(meanSquare.add(eps).pow(Ops.constant(meanSquare, -0.5))).mul(weight);
     }
 }
