@@ -2,6 +2,7 @@ package org.tga4j.projector.pretrain;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.tga4j.runtime.model.Ops;
 
 /**
  * CLIP's symmetric InfoNCE loss. For a batch of {@code B} matching pairs with unit-length embeddings
@@ -25,8 +26,9 @@ public final class ClipLoss {
             throw new IllegalArgumentException("contrastive logits must be square [B, B], got " + logitsPerImage.getShape());
         }
         NDArray eye = m.eye((int) b).toType(logitsPerImage.getDataType(), false);
-        NDArray imageToText = logitsPerImage.logSoftmax(1).mul(eye).sum().neg().div(b);
-        NDArray textToImage = logitsPerImage.logSoftmax(0).mul(eye).sum().neg().div(b);
-        return imageToText.add(textToImage).div(2);
+        // Ops.constant: a divisor autograd keeps must live in our manager past the backward pass (see its doc).
+        NDArray imageToText = logitsPerImage.logSoftmax(1).mul(eye).sum().neg().div(Ops.constant(logitsPerImage, b));
+        NDArray textToImage = logitsPerImage.logSoftmax(0).mul(eye).sum().neg().div(Ops.constant(logitsPerImage, b));
+        return imageToText.add(textToImage).div(Ops.constant(logitsPerImage, 2));
     }
 }
