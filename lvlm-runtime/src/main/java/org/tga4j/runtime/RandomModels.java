@@ -159,6 +159,8 @@ public final class RandomModels {
         try (NDManager m = NDManager.newBaseManager()) {
             Parameters params = new Parameters(new RandomParameterSource(m, spec.seed(), 0.02));
             new ClipModel(params, config);
+            // HF initialises logit_scale to logit_scale_init_value (ln(1/0.07)), not to a small random number.
+            params.all().get("logit_scale").set(new float[] {config.logitScaleInitValue().floatValue()});
             SafeTensorsWriter.write(dir.resolve("model.safetensors"), params.all(), Map.of("format", "pt"));
         }
         ImageProcessorConfig.clip(spec.imageSize()).save(dir.resolve("preprocessor_config.json"));

@@ -68,7 +68,7 @@ public final class TinyWorldFoundation {
 
         /** The default demo's models. */
         public static Spec defaults() {
-            return new Spec(800, 6, 128, 4, 1, 8, 3e-3, 4, 128, 16, 2, 128, 20, 64, 1e-3, "llava_v1", 1);
+            return new Spec(800, 6, 128, 4, 1, 8, 3e-3, 4, 128, 16, 2, 128, 20, 32, 1e-3, "llava_v1", 1);
         }
 
         /** Small and short, for {@code tga demo --quick} and tests. */
@@ -209,7 +209,7 @@ public final class TinyWorldFoundation {
                 "imageRoot", world.resolve("images").toString(),
                 "valData", world.resolve("llava/pretrain_val.json").toString(), "output", dir.resolve("clip").toString(),
                 "epochs", spec.clipEpochs(), "batchSize", spec.clipBatch(), "learningRate", spec.clipLr(),
-                "seed", spec.seed()));
+                "seed", spec.seed(), "resetLogitScale", true));
         ClipPretrainer.Result cr = new ClipPretrainer(clip, new ClipPretrainListener() {
             @Override
             public void step(int step, int total, double loss) {
