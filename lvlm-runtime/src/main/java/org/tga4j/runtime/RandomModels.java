@@ -160,7 +160,8 @@ public final class RandomModels {
             Parameters params = new Parameters(new RandomParameterSource(m, spec.seed(), 0.02));
             new ClipModel(params, config);
             // HF initialises logit_scale to logit_scale_init_value (ln(1/0.07)), not to a small random number.
-            params.all().get("logit_scale").set(new float[] {config.logitScaleInitValue().floatValue()});
+            // (in place: NDArray.set(float[]) would alias a Java buffer rather than copy into the tensor)
+            params.all().get("logit_scale").muli(0f).addi(config.logitScaleInitValue().floatValue());
             SafeTensorsWriter.write(dir.resolve("model.safetensors"), params.all(), Map.of("format", "pt"));
         }
         ImageProcessorConfig.clip(spec.imageSize()).save(dir.resolve("preprocessor_config.json"));
