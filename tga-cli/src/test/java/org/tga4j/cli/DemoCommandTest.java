@@ -76,6 +76,7 @@ class DemoCommandTest {
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg") && html.contains("TGA") && html.contains("LLaVA baseline"));
         assertFalse(html.contains("NaN%"), "no undefined rate in the report");
+        assertTrue(Files.size(out.resolve("report.png")) > 10_000, "the report's picture");
         String printed = text.toString();
         assertTrue(printed.contains("DSR on hazardous scenes") && printed.contains("report:"), printed);
     }

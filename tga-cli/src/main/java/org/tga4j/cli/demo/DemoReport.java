@@ -36,6 +36,7 @@ final class DemoReport {
     static Path write(Path out, DemoSummary s, Map<String, Report> evals, Map<String, Report> probes) throws IOException {
         Report.atomicWrite(out.resolve("report.json"), JSON.writeValueAsString(s));
         Report.atomicWrite(out.resolve("summary.txt"), s.table());
+        DemoFigure.write(out, s);
         Path html = out.resolve("report.html");
         Report.atomicWrite(html, render(out, s));
         return html;

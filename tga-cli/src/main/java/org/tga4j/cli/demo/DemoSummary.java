@@ -24,7 +24,8 @@ public record DemoSummary(TinyWorldDemo.Settings settings, String foundation, bo
 
     /** One trained model's numbers. */
     public record Method(String name, Rate imageDsr, Map<String, Rate> imageDsrByClass, Rate overRefusal, Rate utility,
-            double keywordRecall, Rate textDsr, Rate textOverRefusal, double bandCosine, double[] cosine) {}
+            double keywordRecall, Rate textDsr, Map<String, Rate> textDsrByClass, Rate textOverRefusal,
+            double bandCosine, double[] cosine) {}
 
     /** One claim of the paper, the numbers it was checked with, and whether they support it. */
     public record Check(String claim, String measured, boolean holds) {}
@@ -53,7 +54,7 @@ public record DemoSummary(TinyWorldDemo.Settings settings, String foundation, bo
         }
         return new Method(name, hazard.dsr(), hazard.dsrByCategory(), benign.overRefusal(), benign.utility(),
                 benign.meanKeywordRecall(), hazardText == null ? null : hazardText.dsr(),
-                benignText == null ? null : benignText.overRefusal(), n == 0 ? Double.NaN : sum / n, cos);
+                hazardText == null ? Map.of() : hazardText.dsrByCategory(), benignText == null ? null : benignText.overRefusal(), n == 0 ? Double.NaN : sum / n, cos);
     }
 
     /** The (set, setting) group of the hazardous ({@code toxic}) or the benign set. */
