@@ -54,7 +54,7 @@ public final class CaptionIndex implements AutoCloseable {
         this.analyzer = CaptionSchema.newAnalyzer(metadata.analyzer());
         this.searcher = new IndexSearcher(reader);
         this.searcher.setSimilarity(new BM25Similarity(metadata.k1(), metadata.b()));
-        this.searcher.setQueryCache(null); // per-query exclusion clauses are unique: caching them only adds latency spikes
+        this.searcher.setQueryCache(null); // caption queries rarely repeat: caching them only adds latency spikes
     }
 
     /**
@@ -158,7 +158,7 @@ public final class CaptionIndex implements AutoCloseable {
         }
         if (counts.isEmpty()) return new MatchNoDocsQuery("query has no indexable terms");
         BooleanQuery.Builder b = new BooleanQuery.Builder();
-        int max = IndexSearcher.getMaxClauseCount() - 1; // leave room for the exclusion clause
+        int max = IndexSearcher.getMaxClauseCount() - 1; // one below Lucene's clause limit
         int n = 0;
         for (Map.Entry<String, Integer> e : counts.entrySet()) {
             if (n++ == max) break; // extremely long texts: the first terms are enough to rank
@@ -166,15 +166,6 @@ public final class CaptionIndex implements AutoCloseable {
             b.add(e.getValue() == 1 ? tq : new BoostQuery(tq, e.getValue()), BooleanClause.Occur.SHOULD);
         }
         return b.build();
-    }
-
-    /** Adds a MUST_NOT id clause to {@code q}, or returns {@code q} when {@code excludeId} is null. */
-    static Query excluding(Query q, String excludeId) {
-        if (excludeId == null || q instanceof MatchNoDocsQuery) return q;
-        return new BooleanQuery.Builder()
-                .add(q, BooleanClause.Occur.MUST)
-                .add(new TermQuery(new Term(CaptionSchema.ID, excludeId)), BooleanClause.Occur.MUST_NOT)
-                .build();
     }
 
     Hit load(StoredFields fields, int doc, double score, String retriever) throws IOException {

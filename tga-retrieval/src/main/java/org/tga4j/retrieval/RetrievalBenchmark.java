@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import org.tga4j.datasets.CaptionRecord;
 
 /**
- * The retrieval benchmark: after a JIT warm-up (a throwaway index of 300k other captions), indexes {@code n}
+ * The retrieval benchmark: after a JIT warm-up (a throwaway index of as many other captions, at most 1M), indexes {@code n}
  * synthetic captions from memory (timed up to the final commit), then measures single-query latency (p50/p99 at
  * k=10, after 60k warm-up queries), batch throughput on the given threads, index size and peak heap.
  */
@@ -24,7 +24,7 @@ public final class RetrievalBenchmark {
     private static final long CORPUS_SEED = 1;
     private static final long QUERY_SEED = 2;
     private static final long WARMUP_SEED = 3;
-    private static final long WARMUP_CAPTIONS = 300_000;
+    private static final long WARMUP_CAPTIONS = 1_000_000;
 
     private final long captions;
     private final int threads;
