@@ -102,6 +102,26 @@ class CaptionIndexTest {
     }
 
     @Test
+    void parallelSlicesGiveTheSameHitsAsOneThread() throws IOException {
+        Path dir = tmp.resolve("sliced");
+        SyntheticCaptions gen = new SyntheticCaptions(5);
+        try (CaptionIndexWriter w = CaptionIndexWriter.open(dir, IndexSettings.defaults().withThreads(2), null)) {
+            w.addAll(RetrievalBenchmark.range(gen, 0, 4000));
+            w.commit();
+        }
+        try (CaptionIndex one = CaptionIndex.open(dir); CaptionIndex sliced = CaptionIndex.open(dir, 3)) {
+            assertEquals(3, sliced.searcher().getSlices().length, "4000 docs cut into 3 slices");
+            assertEquals(1, one.searcher().getSlices().length);
+            for (int i = 0; i < 300; i++) {
+                RetrievalQuery q = RetrievalQuery.text(new SyntheticCaptions(6).caption(i).text());
+                if (i % 3 == 0) q = q.excluding("syn-" + i);
+                assertEquals(one.bm25().retrieve(q, 10), sliced.bm25().retrieve(q, 10), "query " + i);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> CaptionIndex.open(dir, 0));
+    }
+
+    @Test
     void specialCharactersNeverBreakTheQuery() throws IOException {
         Path dir = build(IndexSettings.defaults(),
                 new CaptionRecord("1", "C++ code: a[i] = b || c && d; \"quoted\" (parens) {braces} ~tilde^2 wild* card? AND OR NOT"),
