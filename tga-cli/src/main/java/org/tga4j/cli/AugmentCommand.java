@@ -40,6 +40,9 @@ public final class AugmentCommand implements Callable<Integer> {
     @Option(names = "--embedder", description = "embedder for dense/hybrid (default: the one recorded in the index)")
     String embedder;
 
+    @Option(names = "--clip", paramLabel = "DIR", description = "the CLIP checkpoint the index's vectors come from (dense/hybrid over a CLIP index)")
+    Path clip;
+
     @Option(names = "--image-root", paramLabel = "DIR", description = "image root, for image→text kNN with an embedder that has an image tower")
     Path imageRoot;
 
@@ -59,8 +62,9 @@ public final class AugmentCommand implements Callable<Integer> {
         BadRecordReport bad = failOnBad ? BadRecordReport.failing() : BadRecordReport.skipping();
         AugmentReport r;
         try (CaptionIndex idx = CaptionIndex.open(index);
+                RetrievalOptions.OpenEmbedder e = RetrievalOptions.forQuerying(idx, embedder, clip);
                 ProgressBar bar = ProgressBars.bytes("augment", Files.isRegularFile(data) ? Files.size(data) : 1)) {
-            TgaAugmenter aug = new TgaAugmenter(RetrievalOptions.retriever(idx, retriever, embedder, rrfK), guard,
+            TgaAugmenter aug = new TgaAugmenter(RetrievalOptions.retriever(idx, retriever, e.embedder(), rrfK), guard,
                     imageRoot == null ? null : new ImageRoot(imageRoot));
             r = aug.augmentFile(data, out, n, bad, ProgressBars.listener(bar));
         }

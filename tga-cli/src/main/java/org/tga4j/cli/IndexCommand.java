@@ -30,9 +30,14 @@ public final class IndexCommand implements Callable<Integer> {
     @Option(names = "--b", defaultValue = "0.4", description = "BM25 b (default ${DEFAULT-VALUE}, Anserini)")
     float b;
 
-    @Option(names = "--embedder", defaultValue = "none",
-            description = "fill an HNSW vector field for dense/hybrid retrieval: none or hashing-bow-DIM (default ${DEFAULT-VALUE})")
+    @Option(names = "--embedder",
+            description = "fill an HNSW vector field for dense/hybrid retrieval: none, clip (the text tower of --clip DIR) or "
+                    + "hashing-bow-DIM (default: clip when --clip is given, else none)")
     String embedder;
+
+    @Option(names = "--clip", paramLabel = "DIR",
+            description = "CLIP dual-encoder checkpoint whose text tower embeds the captions (for image→text retrieval with tga retrieve --image)")
+    Path clip;
 
     @Option(names = "--threads", description = "indexing threads (default: all cores)")
     Integer threads;
@@ -48,8 +53,9 @@ public final class IndexCommand implements Callable<Integer> {
         for (Path f : captions) if (Files.isRegularFile(f)) total += Files.size(f);
         BadRecordReport bad = failOnBad ? BadRecordReport.failing() : BadRecordReport.skipping();
         IndexReport r;
-        try (ProgressBar bar = ProgressBars.bytes("index", total)) {
-            r = CaptionFiles.index(captions, index, s, RetrievalOptions.embedder(embedder), bad, ProgressBars.listener(bar));
+        try (RetrievalOptions.OpenEmbedder e = RetrievalOptions.open(embedder, clip);
+                ProgressBar bar = ProgressBars.bytes("index", total)) {
+            r = CaptionFiles.index(captions, index, s, e.embedder(), bad, ProgressBars.listener(bar));
         }
         System.out.printf("indexed %,d captions in %.1f s (%,.0f captions/s); index %s now holds %,d captions (k1=%s b=%s%s)%n",
                 r.added(), r.seconds(), r.added() / Math.max(1e-9, r.seconds()), index, r.metadata().docCount(),

@@ -10,6 +10,9 @@ package org.tga4j.retrieval;
  * @param queries latency-measured queries
  * @param p50Micros median single-query latency (k=10), microseconds
  * @param p99Micros 99th-percentile single-query latency (k=10), microseconds
+ * @param searchThreads threads one query is searched on in the parallel-slices measurement
+ * @param p50ParallelMicros median single-query latency with the query searched in parallel slices
+ * @param p99ParallelMicros 99th-percentile single-query latency with the query searched in parallel slices
  * @param batchThreads threads used by batch retrieval
  * @param batchQueriesPerSecond batch retrieval throughput (k=10)
  * @param indexBytes index size on disk
@@ -19,5 +22,5 @@ package org.tga4j.retrieval;
  */
 public record BenchResult(
         long captions, int indexThreads, double indexSeconds, double captionsPerSecond, int queries, double p50Micros,
-        double p99Micros, int batchThreads, double batchQueriesPerSecond, long indexBytes, long peakHeapBytes, int cores,
-        String javaVersion) {}
+        double p99Micros, int searchThreads, double p50ParallelMicros, double p99ParallelMicros, int batchThreads,
+        double batchQueriesPerSecond, long indexBytes, long peakHeapBytes, int cores, String javaVersion) {}

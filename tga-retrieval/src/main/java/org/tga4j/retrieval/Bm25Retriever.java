@@ -1,6 +1,7 @@
 package org.tga4j.retrieval;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.MatchNoDocsQuery;
@@ -29,8 +30,17 @@ final class Bm25Retriever implements Retriever {
         if (query.text() == null) throw new IllegalArgumentException("bm25 needs a query text (image-only query given)");
         Query q = index.textQuery(query.text());
         if (q instanceof MatchNoDocsQuery) return List.of();
-        q = CaptionIndex.excluding(q, query.excludeId());
-        TopFieldDocs td = index.searcher().search(q, new TopFieldCollectorManager(CaptionSchema.SCORE_THEN_ID, k, null, k));
-        return index.load(td.scoreDocs, NAME, sd -> (Float) ((FieldDoc) sd).fields[0]);
+        // The self-hit exclusion filters the top k+1 instead of adding a MUST_NOT clause: a pure disjunction keeps
+        // Lucene's block-max (MaxScore) bulk scorer, and dropping one id from the ranked k+1 gives the same top k.
+        String exclude = query.excludeId();
+        int n = exclude == null ? k : k + 1;
+        TopFieldDocs td = index.searcher().search(q, new TopFieldCollectorManager(CaptionSchema.SCORE_THEN_ID, n, null, n));
+        List<Hit> hits = index.load(td.scoreDocs, NAME, sd -> (Float) ((FieldDoc) sd).fields[0]);
+        if (exclude == null) return hits;
+        List<Hit> kept = new ArrayList<>(k);
+        for (Hit h : hits) {
+            if (!h.id().equals(exclude) && kept.size() < k) kept.add(h);
+        }
+        return kept;
     }
 }

@@ -11,11 +11,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
@@ -43,26 +46,88 @@ public final class CaptionIndex implements AutoCloseable {
     private final FSDirectory directory;
     private final DirectoryReader reader;
     private final IndexSearcher searcher;
+    private final ExecutorService searchPool;
     private final IndexMetadata metadata;
     private final Analyzer analyzer;
 
-    private CaptionIndex(Path path, FSDirectory directory, DirectoryReader reader, IndexMetadata metadata) {
+    private CaptionIndex(Path path, FSDirectory directory, DirectoryReader reader, IndexMetadata metadata, int searchThreads) {
         this.path = path;
         this.directory = directory;
         this.reader = reader;
         this.metadata = metadata;
         this.analyzer = CaptionSchema.newAnalyzer(metadata.analyzer());
-        this.searcher = new IndexSearcher(reader);
+        if (searchThreads > 1) {
+            this.searchPool = Executors.newFixedThreadPool(searchThreads, r -> {
+                Thread t = new Thread(r, "tga-search");
+                t.setDaemon(true);
+                return t;
+            });
+            this.searcher = new SlicedSearcher(reader, searchPool, searchThreads);
+        } else {
+            this.searchPool = null;
+            this.searcher = new IndexSearcher(reader);
+        }
         this.searcher.setSimilarity(new BM25Similarity(metadata.k1(), metadata.b()));
-        this.searcher.setQueryCache(null); // per-query exclusion clauses are unique: caching them only adds latency spikes
+        this.searcher.setQueryCache(null); // caption queries rarely repeat: caching them only adds latency spikes
+    }
+
+    /** Searches {@code threads} slices of about equal doc counts (segments cut where needed) in parallel. */
+    private static final class SlicedSearcher extends IndexSearcher {
+        private final int threads;
+
+        SlicedSearcher(DirectoryReader reader, ExecutorService pool, int threads) {
+            super(reader, pool);
+            this.threads = threads;
+        }
+
+        @Override
+        protected LeafSlice[] slices(List<LeafReaderContext> leaves) {
+            int maxDoc = 0;
+            for (LeafReaderContext l : leaves) maxDoc += l.reader().maxDoc();
+            int n = Math.max(1, threads); // slices() may run before this constructor has set threads
+            int perSlice = Math.max(1, (maxDoc + n - 1) / n);
+            // walk the segments in order, cutting a new slice every perSlice docs (a slice may end inside a segment)
+            List<LeafSlice> slices = new ArrayList<>(n);
+            List<LeafReaderContextPartition> current = new ArrayList<>();
+            int room = perSlice;
+            for (LeafReaderContext leaf : leaves) {
+                int max = leaf.reader().maxDoc();
+                for (int from = 0; from < max; ) {
+                    int take = Math.min(room, max - from);
+                    current.add(take == max ? LeafReaderContextPartition.createForEntireSegment(leaf)
+                            : LeafReaderContextPartition.createFromAndTo(leaf, from, from + take));
+                    from += take;
+                    room -= take;
+                    if (room == 0) {
+                        slices.add(new LeafSlice(current));
+                        current = new ArrayList<>();
+                        room = perSlice;
+                    }
+                }
+            }
+            if (!current.isEmpty()) slices.add(new LeafSlice(current));
+            return slices.toArray(new LeafSlice[0]);
+        }
     }
 
     /**
-     * Opens the latest commit of the index at {@code dir}.
+     * Opens the latest commit of the index at {@code dir}; each query runs on the calling thread.
      *
      * @throws IOException when {@code dir} holds no committed caption index
      */
     public static CaptionIndex open(Path dir) throws IOException {
+        return open(dir, 1);
+    }
+
+    /**
+     * Opens the latest commit of the index at {@code dir}, searching every query in {@code searchThreads} parallel
+     * slices of the index (lower single-query latency when cores are free; batch retrieval already keeps every core
+     * busy with whole queries and gains nothing from it).
+     *
+     * @throws IOException when {@code dir} holds no committed caption index
+     */
+    public static CaptionIndex open(Path dir, int searchThreads) throws IOException {
+        if (searchThreads < 1) throw new IllegalArgumentException("searchThreads must be >= 1, got " + searchThreads);
         if (!Files.isDirectory(dir)) throw new IOException("no caption index at " + dir + " (not a directory)");
         FSDirectory directory = FSDirectory.open(dir);
         try {
@@ -72,7 +137,7 @@ public final class CaptionIndex implements AutoCloseable {
             DirectoryReader reader = DirectoryReader.open(directory);
             try {
                 IndexMetadata meta = IndexMetadata.fromUserData(reader.getIndexCommit().getUserData(), dir);
-                return new CaptionIndex(dir, directory, reader, meta);
+                return new CaptionIndex(dir, directory, reader, meta, searchThreads);
             } catch (RuntimeException e) {
                 reader.close();
                 throw e;
@@ -158,7 +223,7 @@ public final class CaptionIndex implements AutoCloseable {
         }
         if (counts.isEmpty()) return new MatchNoDocsQuery("query has no indexable terms");
         BooleanQuery.Builder b = new BooleanQuery.Builder();
-        int max = IndexSearcher.getMaxClauseCount() - 1; // leave room for the exclusion clause
+        int max = IndexSearcher.getMaxClauseCount() - 1; // one below Lucene's clause limit
         int n = 0;
         for (Map.Entry<String, Integer> e : counts.entrySet()) {
             if (n++ == max) break; // extremely long texts: the first terms are enough to rank
@@ -166,15 +231,6 @@ public final class CaptionIndex implements AutoCloseable {
             b.add(e.getValue() == 1 ? tq : new BoostQuery(tq, e.getValue()), BooleanClause.Occur.SHOULD);
         }
         return b.build();
-    }
-
-    /** Adds a MUST_NOT id clause to {@code q}, or returns {@code q} when {@code excludeId} is null. */
-    static Query excluding(Query q, String excludeId) {
-        if (excludeId == null || q instanceof MatchNoDocsQuery) return q;
-        return new BooleanQuery.Builder()
-                .add(q, BooleanClause.Occur.MUST)
-                .add(new TermQuery(new Term(CaptionSchema.ID, excludeId)), BooleanClause.Occur.MUST_NOT)
-                .build();
     }
 
     Hit load(StoredFields fields, int doc, double score, String retriever) throws IOException {
@@ -195,6 +251,7 @@ public final class CaptionIndex implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (searchPool != null) searchPool.shutdownNow();
         try {
             reader.close();
         } finally {

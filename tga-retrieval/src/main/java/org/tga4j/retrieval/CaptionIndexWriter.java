@@ -5,12 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +19,7 @@ import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
@@ -61,7 +59,7 @@ public final class CaptionIndexWriter implements AutoCloseable {
      * used: a first-seen id then needs no replace-by-id delete (plain addDocument, much cheaper). {@code null}
      * once the shortcut is not valid.
      */
-    private volatile List<Set<String>> seenBySlot;
+    private volatile List<SeenIds> seenBySlot;
 
     private CaptionIndexWriter(Path path, FSDirectory directory, IndexWriter writer, IndexSettings settings, Embedder embedder) {
         this.path = path;
@@ -70,8 +68,8 @@ public final class CaptionIndexWriter implements AutoCloseable {
         this.settings = settings;
         this.embedder = embedder;
         if (writer.getDocStats().maxDoc == 0) {
-            List<Set<String>> sets = new ArrayList<>();
-            for (int i = 0; i < settings.threads(); i++) sets.add(new HashSet<>());
+            List<SeenIds> sets = new ArrayList<>();
+            for (int i = 0; i < settings.threads(); i++) sets.add(new SeenIds());
             this.seenBySlot = sets;
         }
     }
@@ -167,7 +165,7 @@ public final class CaptionIndexWriter implements AutoCloseable {
     /** Like {@link #addAll(Iterator)}, for a source that pushes its captions (a streaming file reader). */
     public long addAll(CaptionSource source) throws IOException {
         int n = settings.threads();
-        List<Set<String>> seen = seenBySlot;
+        List<SeenIds> seen = seenBySlot;
         if (n == 1) {
             DocBuilder b = new DocBuilder(seen == null ? null : seen.get(0));
             long[] count = {0};
@@ -193,13 +191,18 @@ public final class CaptionIndexWriter implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             BlockingQueue<List<CaptionRecord>> q = new ArrayBlockingQueue<>(8);
             queues.add(q);
-            Set<String> slotSeen = seen == null ? null : seen.get(i);
+            SeenIds slotSeen = seen == null ? null : seen.get(i);
             Thread t = Thread.ofPlatform().name("tga-index-" + i).start(() -> {
                 try {
                     DocBuilder b = new DocBuilder(slotSeen);
                     while (true) {
                         List<CaptionRecord> batch = q.take();
-                        if (batch == poison) return;
+                        if (batch == poison) {
+                            // Flush one in-memory segment here, so that the workers write their segments in parallel
+                            // instead of the committing thread writing them one after the other.
+                            if (failure.get() == null) writer.flushNextBuffer();
+                            return;
+                        }
                         if (failure.get() != null) continue; // drain so the producer never blocks
                         for (CaptionRecord r : batch) b.add(r);
                         added.addAndGet(batch.size());
@@ -343,13 +346,13 @@ public final class CaptionIndexWriter implements AutoCloseable {
     /** Per-thread reusable document (Lucene allows reusing fields once addDocument returns). */
     private final class DocBuilder {
         private final StringField id = new StringField(CaptionSchema.ID, "", Field.Store.YES);
-        private final SortedDocValuesField idSort = new SortedDocValuesField(CaptionSchema.ID, new BytesRef());
+        private final BinaryDocValuesField idSort = new BinaryDocValuesField(CaptionSchema.ID, new BytesRef());
         private final Field text = new Field(CaptionSchema.TEXT, "", CaptionSchema.TEXT_TYPE);
         private final KnnFloatVectorField vector;
         private final Document doc = new Document();
-        private final Set<String> seen;
+        private final SeenIds seen;
 
-        DocBuilder(Set<String> seen) {
+        DocBuilder(SeenIds seen) {
             this.seen = seen;
             doc.add(id);
             doc.add(idSort);

@@ -9,7 +9,11 @@ import org.apache.lucene.search.SortField;
 
 /** Field names, field types and the analyzer of a caption index: one place, shared by writer and searcher. */
 final class CaptionSchema {
-    /** Caption id: indexed as a single term (for replace-by-id and exclusion), stored, and sorted doc values (ties). */
+    /**
+     * Caption id: indexed as a single term (replace-by-id, lookup), stored, and binary doc values (tie-breaking). Binary
+     * rather than sorted doc values: indexing then only appends the bytes, with no per-segment hash and sort of a
+     * million unique ids, and ties are rare enough that comparing bytes beats comparing ordinals.
+     */
     static final String ID = "id";
     /** Caption text: analyzed with the English analyzer, frequencies (no positions), norms, stored raw. */
     static final String TEXT = "text";
@@ -19,7 +23,7 @@ final class CaptionSchema {
     static final String ANALYZER_NAME = "english";
 
     /** Ranking order: score descending, then id ascending, so equal scores come back in a stable order. */
-    static final Sort SCORE_THEN_ID = new Sort(SortField.FIELD_SCORE, new SortField(ID, SortField.Type.STRING));
+    static final Sort SCORE_THEN_ID = new Sort(SortField.FIELD_SCORE, new SortField(ID, SortField.Type.STRING_VAL));
 
     static final FieldType TEXT_TYPE;
 

@@ -16,15 +16,16 @@ import java.util.stream.Stream;
 import org.tga4j.datasets.CaptionRecord;
 
 /**
- * The retrieval benchmark: after a JIT warm-up (a throwaway index of 300k other captions), indexes {@code n}
+ * The retrieval benchmark: after a JIT warm-up (a throwaway index of as many other captions, at most 1M), indexes {@code n}
  * synthetic captions from memory (timed up to the final commit), then measures single-query latency (p50/p99 at
- * k=10, after 60k warm-up queries), batch throughput on the given threads, index size and peak heap.
+ * k=10, after 60k warm-up queries (20k more for the sliced searcher), on queries not among the warm-up ones; once
+ * on the calling thread, once with each query searched in parallel slices on the given threads), batch throughput on the given threads, index size and peak heap.
  */
 public final class RetrievalBenchmark {
     private static final long CORPUS_SEED = 1;
     private static final long QUERY_SEED = 2;
     private static final long WARMUP_SEED = 3;
-    private static final long WARMUP_CAPTIONS = 300_000;
+    private static final long WARMUP_CAPTIONS = 1_000_000;
 
     private final long captions;
     private final int threads;
@@ -82,22 +83,25 @@ public final class RetrievalBenchmark {
         List<RetrievalQuery> qs = new ArrayList<>(queries * 10);
         for (int i = 0; i < queries * 10; i++) qs.add(RetrievalQuery.text(qgen.caption(i).text()));
 
-        double p50, p99, qps;
-        try (CaptionIndex index = CaptionIndex.open(indexDir); BatchRetriever batch = new BatchRetriever(index.bm25(), threads)) {
+        double p50, p99, p50Parallel, p99Parallel, qps;
+        try (CaptionIndex index = CaptionIndex.open(indexDir);
+                CaptionIndex parallel = CaptionIndex.open(indexDir, threads);
+                BatchRetriever batch = new BatchRetriever(index.bm25(), threads)) {
             Retriever bm25 = index.bm25();
+            Retriever bm25Parallel = parallel.bm25();
             log.accept("warming up…");
-            for (int rep = 0; rep < 3; rep++) for (RetrievalQuery q : qs.subList(0, Math.min(qs.size(), 20_000))) bm25.retrieve(q, 10);
-            log.accept("timing " + queries + " single queries…");
-            long[] ns = new long[queries];
-            for (int i = 0; i < queries; i++) {
-                RetrievalQuery q = qs.get(queries + i);
-                long s = System.nanoTime();
-                bm25.retrieve(q, 10);
-                ns[i] = System.nanoTime() - s;
-            }
-            Arrays.sort(ns);
-            p50 = ns[(int) (0.50 * (queries - 1))] / 1e3;
-            p99 = ns[(int) Math.ceil(0.99 * (queries - 1))] / 1e3;
+            int warmQueries = Math.min(20_000, qs.size() - queries); // timed queries come after these: never seen before
+            List<RetrievalQuery> warmQs = qs.subList(0, warmQueries);
+            for (int rep = 0; rep < 3; rep++) for (RetrievalQuery q : warmQs) bm25.retrieve(q, 10);
+            for (RetrievalQuery q : warmQs) bm25Parallel.retrieve(q, 10); // same scorer code, now also on the pool
+            log.accept("timing " + queries + " single queries, on the calling thread…");
+            double[] seq = latency(bm25, qs.subList(warmQueries, warmQueries + queries));
+            p50 = seq[0];
+            p99 = seq[1];
+            log.accept("timing " + queries + " single queries, each searched in " + threads + " parallel slices…");
+            double[] par = latency(bm25Parallel, qs.subList(warmQueries, warmQueries + queries));
+            p50Parallel = par[0];
+            p99Parallel = par[1];
             log.accept("batch retrieval of " + qs.size() + " queries on " + threads + " threads…");
             batch.retrieveAll(qs.subList(0, Math.min(qs.size(), 10_000)), 10); // warm the pool
             long b0 = System.nanoTime();
@@ -108,9 +112,24 @@ public final class RetrievalBenchmark {
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == MemoryType.HEAP) peak += p.getPeakUsage().getUsed();
         }
-        return new BenchResult(captions, threads, indexSeconds, captions / indexSeconds, queries, p50, p99, threads, qps,
+        return new BenchResult(captions, threads, indexSeconds, captions / indexSeconds, queries, p50, p99, threads,
+                p50Parallel, p99Parallel, threads, qps,
                 bytes, peak, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " "
                         + System.getProperty("java.version"));
+    }
+
+    /** p50 and p99 latency in µs of single k=10 queries, one after the other. */
+    private static double[] latency(Retriever r, List<RetrievalQuery> qs) throws IOException {
+        int queries = qs.size();
+        long[] ns = new long[queries];
+        for (int i = 0; i < queries; i++) {
+            RetrievalQuery q = qs.get(i);
+            long s = System.nanoTime();
+            r.retrieve(q, 10);
+            ns[i] = System.nanoTime() - s;
+        }
+        Arrays.sort(ns);
+        return new double[] {ns[(int) (0.50 * (queries - 1))] / 1e3, ns[(int) Math.ceil(0.99 * (queries - 1))] / 1e3};
     }
 
     static long directorySize(Path dir) throws IOException {

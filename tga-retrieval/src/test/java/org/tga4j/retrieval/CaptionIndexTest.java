@@ -74,6 +74,54 @@ class CaptionIndexTest {
     }
 
     @Test
+    void tiesAcrossSegmentsComeBackByIdAndExclusionKeepsK() throws IOException {
+        Path dir = tmp.resolve("ties");
+        List<CaptionRecord> cars = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) cars.add(new CaptionRecord(String.format("c%02d", (i * 37) % 60), "a red car"));
+        // two commits on two threads: several segments, and doc order unrelated to id order
+        try (CaptionIndexWriter w = CaptionIndexWriter.open(dir, IndexSettings.defaults().withThreads(2), null)) {
+            w.addAll(cars.subList(30, 60).iterator());
+            w.add(new CaptionRecord("a-far", "a red bicycle"));
+            w.commit();
+        }
+        try (CaptionIndexWriter w = CaptionIndexWriter.open(dir, IndexSettings.defaults().withThreads(2), null)) {
+            w.addAll(cars.subList(0, 30).iterator());
+            w.commit();
+        }
+        try (CaptionIndex idx = CaptionIndex.open(dir)) {
+            RetrievalQuery q = RetrievalQuery.text("red car");
+            assertEquals(List.of("c00", "c01", "c02", "c03", "c04"), ids(idx.bm25().retrieve(q, 5)));
+            assertEquals(List.of("c00", "c01", "c03", "c04", "c05"), ids(idx.bm25().retrieve(q.excluding("c02"), 5)));
+            assertEquals(List.of("c00", "c01", "c02", "c03", "c04"), ids(idx.bm25().retrieve(q.excluding("a-far"), 5)));
+            assertEquals(List.of("c00", "c01", "c02", "c03", "c04"), ids(idx.bm25().retrieve(q.excluding("no-such-id"), 5)));
+            List<Hit> all = idx.bm25().retrieve(q.excluding("c59"), 100);
+            assertEquals(60, all.size(), "59 tied cars and the bicycle");
+            assertEquals("c58", all.get(58).id());
+            assertEquals("a-far", all.get(59).id());
+        }
+    }
+
+    @Test
+    void parallelSlicesGiveTheSameHitsAsOneThread() throws IOException {
+        Path dir = tmp.resolve("sliced");
+        SyntheticCaptions gen = new SyntheticCaptions(5);
+        try (CaptionIndexWriter w = CaptionIndexWriter.open(dir, IndexSettings.defaults().withThreads(2), null)) {
+            w.addAll(RetrievalBenchmark.range(gen, 0, 4000));
+            w.commit();
+        }
+        try (CaptionIndex one = CaptionIndex.open(dir); CaptionIndex sliced = CaptionIndex.open(dir, 3)) {
+            assertEquals(3, sliced.searcher().getSlices().length, "4000 docs cut into 3 slices");
+            assertEquals(1, one.searcher().getSlices().length);
+            for (int i = 0; i < 300; i++) {
+                RetrievalQuery q = RetrievalQuery.text(new SyntheticCaptions(6).caption(i).text());
+                if (i % 3 == 0) q = q.excluding("syn-" + i);
+                assertEquals(one.bm25().retrieve(q, 10), sliced.bm25().retrieve(q, 10), "query " + i);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> CaptionIndex.open(dir, 0));
+    }
+
+    @Test
     void specialCharactersNeverBreakTheQuery() throws IOException {
         Path dir = build(IndexSettings.defaults(),
                 new CaptionRecord("1", "C++ code: a[i] = b || c && d; \"quoted\" (parens) {braces} ~tilde^2 wild* card? AND OR NOT"),
