@@ -1,6 +1,7 @@
 package org.tga4j.runtime.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
@@ -14,7 +15,31 @@ public final class Ops {
 
     /** {@code x W^T + b} over the last axis (torch.nn.functional.linear); {@code bias} may be null. */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        Shape shape = x.getShape();
+        long rows = shape.size() / shape.get(shape.dimension() - 1);
+        if (rows > 1 && rows <= FEW_ROWS) return fewRowsLinear(x, weight, bias, rows);
         return (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
+    }
+
+    /**
+     * Up to this many input rows (a batched decode step), {@code (W x^T)^T} runs faster than {@code x W^T}: the same
+     * product, but MKL's sgemm then takes the weight as its left operand, measured 1.2-1.7x faster for 2-16 rows
+     * on the project's CPU ({@code tga bench runtime}, batch 8). One row (matrix-vector) and longer inputs (prefill)
+     * keep torch's linear.
+     */
+    static final int FEW_ROWS = 16;
+
+    private static final NDIndex WHOLE = new NDIndex(":");
+
+    private static NDArray fewRowsLinear(NDArray x, NDArray weight, NDArray bias, long rows) {
+        Shape shape = x.getShape();
+        // A product lands in its left operand's manager: take a view of the weight in the input's (per-step) manager.
+        NDArray w = weight.get(x.getManager(), WHOLE);
+        NDArray y = w.matMul(x.reshape(rows, shape.get(shape.dimension() - 1)).transpose()).transpose();
+        if (bias != null) y = y.add(bias);
+        long[] outShape = shape.getShape();
+        outShape[outShape.length - 1] = weight.getShape().get(0);
+        return y.reshape(outShape);
     }
 
     /** LayerNorm over the last axis. */
