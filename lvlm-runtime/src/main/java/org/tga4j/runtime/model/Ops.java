@@ -37,7 +37,7 @@ public final class Ops {
         NDArray w = weight.get(x.getManager(), WHOLE);
         NDArray y = w.matMul(x.reshape(rows, shape.get(shape.dimension() - 1)).transpose()).transpose();
         if (bias != null) y = y.add(bias);
-        long[] outShape = shape.getShape();
+        long[] outShape = shape.getShape().clone(); // getShape() is the input Shape's own array
         outShape[outShape.length - 1] = weight.getShape().get(0);
         return y.reshape(outShape);
     }
