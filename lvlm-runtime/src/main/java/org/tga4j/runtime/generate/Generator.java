@@ -71,12 +71,12 @@ public final class Generator {
                 KvCache cache = new KvCache(request, model.textConfig().numHiddenLayers(), rows,
                         len + params.maxNewTokens())) {
             long t0 = System.nanoTime();
-            float[][] logits;
+            NextTokenScores scores;
             try (NDManager step = request.newSubManager()) {
                 DecoderOutput prefill = model.forward(
                         step, ids, valid, imageEmbeds, cache, DecoderOutput.Logits.LAST, prefillObserver != null);
                 if (prefillObserver != null) prefillObserver.accept(prefill);
-                logits = lastLogits(prefill);
+                scores = NextTokenScores.of(prefill, params);
             }
             long t1 = System.nanoTime();
             boolean[][] oneValid = new boolean[rows][1];
@@ -89,7 +89,7 @@ public final class Generator {
                         next[b][0] = padId;
                         continue;
                     }
-                    int token = samplers[b].next(logits[b]);
+                    int token = scores.greedy() != null ? scores.greedy()[b] : samplers[b].next(scores.logits()[b]);
                     next[b][0] = token;
                     if (params.stopTokens().contains(token)) {
                         reason[b] = "stop";
@@ -105,7 +105,8 @@ public final class Generator {
                 }
                 if (active == 0 || produced + 1 == params.maxNewTokens()) break;
                 try (NDManager step = request.newSubManager()) {
-                    logits = lastLogits(model.forward(step, next, oneValid, null, cache, DecoderOutput.Logits.LAST, false));
+                    scores = NextTokenScores.of(
+                            model.forward(step, next, oneValid, null, cache, DecoderOutput.Logits.LAST, false), params);
                 }
             }
             long t2 = System.nanoTime();
@@ -119,12 +120,25 @@ public final class Generator {
         }
     }
 
-    private static float[][] lastLogits(DecoderOutput out) {
-        NDArray l = out.logits();
-        int rows = (int) l.getShape().get(0), vocab = (int) l.getShape().get(2);
-        float[] flat = l.toFloatArray();
-        float[][] perRow = new float[rows][];
-        for (int b = 0; b < rows; b++) perRow[b] = Arrays.copyOfRange(flat, b * vocab, (b + 1) * vocab);
-        return perRow;
+    /**
+     * What the sampler needs from a step's last-position logits {@code [B, 1, vocab]}: greedy decoding takes each
+     * row's argmax natively and brings only the token ids to Java; sampling brings the logits.
+     */
+    private record NextTokenScores(int[] greedy, float[][] logits) {
+        static NextTokenScores of(DecoderOutput out, SamplingParams params) {
+            NDArray l = out.logits();
+            int rows = (int) l.getShape().get(0), vocab = (int) l.getShape().get(2);
+            if (params.isGreedy()) {
+                // torch's argmax, like Sampler.argMax, returns the first index of the maximum.
+                long[] ids = l.argMax(-1).toLongArray();
+                int[] tokens = new int[rows];
+                for (int b = 0; b < rows; b++) tokens[b] = Math.toIntExact(ids[b]);
+                return new NextTokenScores(tokens, null);
+            }
+            float[] flat = l.toFloatArray();
+            float[][] perRow = new float[rows][];
+            for (int b = 0; b < rows; b++) perRow[b] = Arrays.copyOfRange(flat, b * vocab, (b + 1) * vocab);
+            return new NextTokenScores(null, perRow);
+        }
     }
 }

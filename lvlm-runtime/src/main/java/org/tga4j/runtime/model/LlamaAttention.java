@@ -1,6 +1,7 @@
 package org.tga4j.runtime.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import org.tga4j.runtime.config.TextConfig;
 
 /**
@@ -9,7 +10,9 @@ import org.tga4j.runtime.config.TextConfig;
  * heads serves {@code heads / kvHeads} query heads, and {@code o = softmax(q k^T / sqrt(d) + mask) v Wo}.
  */
 public final class LlamaAttention {
-    private final NDArray wq, wk, wv, wo, bq, bk, bv, bo;
+    /** q, k and v projections stacked into one product (output: q heads, then k heads, then v heads). */
+    private final FusedLinear qkv;
+    private final NDArray wo, bo;
     private final int heads, kvHeads, headDim;
     private final float scale;
 
@@ -18,13 +21,14 @@ public final class LlamaAttention {
         kvHeads = c.numKeyValueHeads();
         headDim = c.headDim();
         long hidden = c.hiddenSize(), q = (long) heads * headDim, kv = (long) kvHeads * headDim;
-        wq = p.get(prefix + "q_proj.weight", q, hidden);
-        wk = p.get(prefix + "k_proj.weight", kv, hidden);
-        wv = p.get(prefix + "v_proj.weight", kv, hidden);
+        NDArray wq = p.get(prefix + "q_proj.weight", q, hidden);
+        NDArray wk = p.get(prefix + "k_proj.weight", kv, hidden);
+        NDArray wv = p.get(prefix + "v_proj.weight", kv, hidden);
+        NDArray[] biases = c.qkvBias() ? new NDArray[] {
+            p.get(prefix + "q_proj.bias", q), p.get(prefix + "k_proj.bias", kv), p.get(prefix + "v_proj.bias", kv)
+        } : null;
+        qkv = new FusedLinear(new NDArray[] {wq, wk, wv}, biases);
         wo = p.get(prefix + "o_proj.weight", hidden, q);
-        bq = c.qkvBias() ? p.get(prefix + "q_proj.bias", q) : null;
-        bk = c.qkvBias() ? p.get(prefix + "k_proj.bias", kv) : null;
-        bv = c.qkvBias() ? p.get(prefix + "v_proj.bias", kv) : null;
         bo = c.outputBias() ? p.get(prefix + "o_proj.bias", hidden) : null;
         scale = (float) (1.0 / Math.sqrt(headDim));
     }
@@ -37,11 +41,12 @@ public final class LlamaAttention {
      */
     public NDArray forward(NDArray x, RotaryEmbedding rope, NDArray[] cosSin, NDArray mask, KvCache cache, int layer) {
         long batch = x.getShape().get(0), time = x.getShape().get(1);
-        NDArray q = splitHeads(Ops.linear(x, wq, bq), heads);
-        NDArray k = splitHeads(Ops.linear(x, wk, bk), kvHeads);
-        NDArray v = splitHeads(Ops.linear(x, wv, bv), kvHeads);
-        q = rope.apply(q, cosSin);
-        k = rope.apply(k, cosSin);
+        // [B, T, (heads + 2 kvHeads) d] -> [B, heads + 2 kvHeads, T, d]: query heads, then key heads, then value heads.
+        NDArray allHeads = splitHeads(qkv.forwardStacked(x), heads + 2 * kvHeads);
+        // Queries and keys rotate together (one rotation over their adjacent heads); values are not rotated.
+        NDList rotatedAndValues = allHeads.split(new long[] {heads + kvHeads}, 1);
+        NDList queriesAndKeys = rope.apply(rotatedAndValues.get(0), cosSin).split(new long[] {heads}, 1);
+        NDArray q = queriesAndKeys.get(0), k = queriesAndKeys.get(1), v = rotatedAndValues.get(1);
         if (cache != null) {
             NDArray[] kv = cache.append(layer, k, v);
             k = kv[0];
@@ -55,9 +60,9 @@ public final class LlamaAttention {
             // [B, kvHeads, groups, T, d] against [B, kvHeads, 1, S, d]: broadcasting shares each kv head with its group.
             NDArray grouped = q.reshape(batch, kvHeads, groups, time, headDim);
             out = Ops.attention(grouped, k.expandDims(2), v.expandDims(2), mask == null ? null : mask.expandDims(1),
-                    scale);
+                    scale).reshape(batch, heads, time, headDim);
         }
-        NDArray merged = out.reshape(batch, heads, time, headDim).transpose(0, 2, 1, 3)
+        NDArray merged = out.transpose(0, 2, 1, 3)
                 .reshape(batch, time, (long) heads * headDim);
         return Ops.linear(merged, wo, bo);
     }

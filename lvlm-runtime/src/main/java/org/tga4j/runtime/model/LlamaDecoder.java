@@ -70,7 +70,7 @@ public final class LlamaDecoder {
         NDArray x = run(inputsEmbeds, valid, cache, layers.size(), wantHidden ? hidden : null);
         NDArray out = switch (logits) {
             case ALL -> logits(x, true);
-            case LAST -> logits(x.get(":, -1:, :"), true);
+            case LAST -> logits(x.getShape().get(1) == 1 ? x : x.get(":, -1:, :"), true); // decode: one position
             case NONE -> null;
         };
         return new DecoderOutput(out, hidden);

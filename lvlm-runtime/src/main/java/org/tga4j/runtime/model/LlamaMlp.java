@@ -1,21 +1,25 @@
 package org.tga4j.runtime.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import org.tga4j.runtime.config.TextConfig;
 
-/** SwiGLU feed-forward: {@code down( silu(gate(x)) * up(x) )}. */
+/** SwiGLU feed-forward: {@code down( silu(gate(x)) * up(x) )}, with gate and up computed as one projection. */
 public final class LlamaMlp {
-    private final NDArray gate, up, down;
+    private final FusedLinear gateAndUp;
+    private final NDArray down;
 
     public LlamaMlp(Parameters p, String prefix, TextConfig c) {
         long h = c.hiddenSize(), i = c.intermediateSize();
-        gate = p.get(prefix + "gate_proj.weight", i, h);
-        up = p.get(prefix + "up_proj.weight", i, h);
+        NDArray gate = p.get(prefix + "gate_proj.weight", i, h);
+        NDArray up = p.get(prefix + "up_proj.weight", i, h);
         down = p.get(prefix + "down_proj.weight", h, i);
+        gateAndUp = new FusedLinear(new NDArray[] {gate, up}, null);
     }
 
     public NDArray forward(NDArray x) {
-        NDArray activated = Ops.activation("silu", Ops.linear(x, gate, null));
-        return Ops.linear(activated.mul(Ops.linear(x, up, null)), down, null);
+        NDList gateUp = gateAndUp.forward(x);
+        NDArray gate = gateUp.get(0), up = gateUp.get(1);
+        return Ops.linear(Ops.activation("silu", gate).mul(up), down, null);
     }
 }
