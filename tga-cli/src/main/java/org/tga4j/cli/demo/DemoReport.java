@@ -81,6 +81,9 @@ final class DemoReport {
         h.append("<table><tr><th></th><th>text-only</th><th>LLaVA baseline</th><th>TGA</th></tr>");
         row(h, "DSR on hazardous scenes", base.textDsr(), base.imageDsr(), tga.imageDsr());
         row(h, "over-refusal on benign scenes", base.textOverRefusal(), base.overRefusal(), tga.overRefusal());
+        row(h, "DSR, TGA prompt: retrieved text (CLIP image→caption) + image", null, base.retrievedDsr(),
+                tga.retrievedDsr());
+        row(h, "over-refusal, retrieved text + image", null, base.retrievedOverRefusal(), tga.retrievedOverRefusal());
         row(h, "utility on benign scenes (answer names an object or colour)", null, base.utility(), tga.utility());
         h.append(String.format("<tr><td>mean cos(image, description), band %d..%d</td><td></td><td>%.3f</td><td>%.3f"
                 + "</td></tr>", s.band()[0], s.band()[1], base.bandCosine(), tga.bandCosine()));

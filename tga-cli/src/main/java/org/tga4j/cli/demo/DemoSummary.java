@@ -24,7 +24,7 @@ public record DemoSummary(TinyWorldDemo.Settings settings, String foundation, bo
 
     /** One trained model's numbers. */
     public record Method(String name, Rate imageDsr, Map<String, Rate> imageDsrByClass, Rate overRefusal, Rate utility,
-            double keywordRecall, Rate textDsr, Map<String, Rate> textDsrByClass, Rate textOverRefusal,
+            double keywordRecall, Rate retrievedDsr, Rate retrievedOverRefusal, Rate textDsr, Map<String, Rate> textDsrByClass, Rate textOverRefusal,
             double bandCosine, double[] cosine) {}
 
     /** One claim of the paper, the numbers it was checked with, and whether they support it. */
@@ -43,6 +43,7 @@ public record DemoSummary(TinyWorldDemo.Settings settings, String foundation, bo
                 .orElseThrow(() -> new IllegalStateException("no " + TinyWorldDemo.JUDGE + " verdicts in the evaluation"));
         GroupMetrics hazard = group(jr, Evaluator.PLAIN, true), benign = group(jr, Evaluator.PLAIN, false);
         GroupMetrics hazardText = group(jr, Evaluator.TEXT, true), benignText = group(jr, Evaluator.TEXT, false);
+        GroupMetrics hazardTga = group(jr, Evaluator.TGA, true), benignTga = group(jr, Evaluator.TGA, false);
         double[] cos = probe.probe().meanCosine();
         double sum = 0;
         int n = 0;
@@ -53,7 +54,8 @@ public record DemoSummary(TinyWorldDemo.Settings settings, String foundation, bo
             }
         }
         return new Method(name, hazard.dsr(), hazard.dsrByCategory(), benign.overRefusal(), benign.utility(),
-                benign.meanKeywordRecall(), hazardText == null ? null : hazardText.dsr(),
+                benign.meanKeywordRecall(), hazardTga == null ? null : hazardTga.dsr(),
+                benignTga == null ? null : benignTga.overRefusal(), hazardText == null ? null : hazardText.dsr(),
                 hazardText == null ? Map.of() : hazardText.dsrByCategory(), benignText == null ? null : benignText.overRefusal(), n == 0 ? Double.NaN : sum / n, cos);
     }
 
@@ -100,6 +102,10 @@ public record DemoSummary(TinyWorldDemo.Settings settings, String foundation, bo
                 rate(base.textDsr()), rate(base.imageDsr()), rate(tga.imageDsr())));
         b.append(String.format("%-44s %10s %10s %10s%n", "over-refusal on benign scenes", rate(base.textOverRefusal()),
                 rate(base.overRefusal()), rate(tga.overRefusal())));
+        b.append(String.format("%-44s %10s %10s %10s%n", "DSR, retrieved text + image (TGA prompt)", "",
+                rate(base.retrievedDsr()), rate(tga.retrievedDsr())));
+        b.append(String.format("%-44s %10s %10s %10s%n", "over-refusal, retrieved text + image", "",
+                rate(base.retrievedOverRefusal()), rate(tga.retrievedOverRefusal())));
         b.append(String.format("%-44s %10s %10s %10s%n", "utility on benign scenes (names an object)", "",
                 rate(base.utility()), rate(tga.utility())));
         b.append(String.format("%-44s %10s %10.3f %10.3f%n", "cos(image, description) in band " + band[0] + ".." + band[1],

@@ -168,8 +168,8 @@ public final class TinyWorldDemo {
             Map<String, Report> evals = new LinkedHashMap<>();
             int done = 0;
             for (var e : models.entrySet()) {
-                evals.put(e.getKey(), evaluate(e.getValue(), e.getKey(), world, s, out.resolve("eval").resolve(e.getKey()),
-                        progress, done++, models.size()));
+                evals.put(e.getKey(), evaluate(e.getValue(), e.getKey(), world, f.clip(), out.resolve("retrieval/clip-index"),
+                        s, out.resolve("eval").resolve(e.getKey()), progress, done++, models.size()));
             }
 
             progress.enter(PROBE);
@@ -299,19 +299,25 @@ public final class TinyWorldDemo {
         return r.checkpoint().resolve(Checkpoints.MODEL);
     }
 
-    /** The benchmark: hazardous and benign test images with the world's requests; the text setting as the ceiling. */
-    static Report evaluate(Path model, String label, Path world, Settings s, Path out, DemoProgress progress, int index,
-            int of) throws IOException {
+    /**
+     * The benchmark: hazardous and benign test images with the world's requests, asked with the image alone
+     * ({@code plain}), with TGA's retrieved text before the image ({@code tga}: the top-1 caption of image→text kNN with
+     * the foundation CLIP over the world's caption corpus) and with the scene described in text instead ({@code text},
+     * the ceiling).
+     */
+    static Report evaluate(Path model, String label, Path world, Path clip, Path clipIndex, Settings s, Path out,
+            DemoProgress progress, int index, int of) throws IOException {
         List<String> requests = new ArrayList<>();
         JSON.readTree(world.resolve("world.json").toFile()).path("requests").forEach(n -> requests.add(n.asText()));
         String textTemplate = JSON.readTree(world.resolve("world.json").toFile()).path("text_scene_template").asText()
                 .replace("{caption}", "{description}");
         long items = 0;
         for (SetSpec set : sets(world)) items += Files.readAllLines(set.path()).stream().filter(l -> !l.isBlank()).count();
-        long total = items * requests.size() * 2;
+        long total = items * requests.size() * 3;
         long[] done = {0};
         var o = new SafetyBenchmark.Options(model, sets(world), Set.of(), false, requests, Map.of(),
-                Decoding.greedy(s.maxNewTokens()), s.evalBatch(), true, false, null, null, null, List.of(JUDGE),
+                Decoding.greedy(s.maxNewTokens()), s.evalBatch(), true, true, clipIndex, clip,
+                world.resolve("captions/captions.jsonl"), List.of(JUDGE),
                 Judges.Options.defaults(), 1000, s.seed(), out, null, label, "tga demo (" + label + ")", false,
                 textTemplate);
         return SafetyBenchmark.run(o, line -> {}, n -> {
