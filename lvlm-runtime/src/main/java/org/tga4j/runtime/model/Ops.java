@@ -20,7 +20,8 @@ public final class Ops {
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
         Shape shape = x.getShape();
         long rows = shape.size() / shape.get(shape.dimension() - 1);
-        NDArray y = rows > 1 && rows <= FEW_ROWS ? fewRowsLinear(x, weight, bias, rows)
+        // Inference only: a trained weight keeps torch's linear, the path its gradient is known to take.
+        NDArray y = rows > 1 && rows <= FEW_ROWS && !weight.hasGradient() ? fewRowsLinear(x, weight, bias, rows)
                 : (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
         LinearHook hook = LinearHooks.find(weight);
         return hook == null ? y : hook.apply(x, y);
