@@ -106,6 +106,7 @@ public final class TextPretrainer {
             Files.createDirectories(output.getParent());
             Path tmp = Files.createTempDirectory(output.getParent(), "." + output.getFileName() + ".tmp");
             try {
+                readableByAll(tmp);
                 Result r = train(cfg, modelDir, tmp, output, l);
                 ModelWriter.replaceDirectory(tmp, output);
                 return r;
@@ -209,6 +210,15 @@ public final class TextPretrainer {
             }
         }
         return out;
+    }
+
+    /** A temp directory is created owner-only; the finished checkpoint should be as readable as any other folder. */
+    private static void readableByAll(Path dir) throws IOException {
+        try {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep its defaults
+        }
     }
 
     private static void checkOutput(Path output, boolean replace) {
