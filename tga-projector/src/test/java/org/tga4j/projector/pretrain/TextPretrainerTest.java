@@ -16,6 +16,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import ai.djl.pytorch.jni.JniUtils;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +26,7 @@ import org.tga4j.projector.NonFiniteLossException;
 import org.tga4j.runtime.Generation;
 import org.tga4j.runtime.Lvlm;
 import org.tga4j.runtime.RandomModels;
+import org.tga4j.runtime.model.TorchThreads;
 import org.tga4j.runtime.Request;
 import org.tga4j.runtime.text.BpeTokenizerTrainer;
 import org.tga4j.runtime.weights.Checkpoint;
@@ -37,9 +40,23 @@ class TextPretrainerTest {
     static Path model, conversations, documents;
 
     /** A tokenizer trained on the corpus, a 2-layer llama (hidden 64) around it, and the corpus with bad records. */
+    private static int threadsBefore;
+
+    /**
+     * One libtorch thread: a hidden-64 model gains nothing from two, and on a machine shared with other builds every
+     * op of a 2-thread pool waits at its barrier for a descheduled thread (measured: the same 120 steps took 4 s
+     * alone and 150 s at load average 13). Restored afterwards for the other tests of this JVM.
+     */
     @BeforeAll
     static void setUp() throws IOException {
+        threadsBefore = TorchThreads.current();
+        JniUtils.setNumThreads(1);
         corpus(shared);
+    }
+
+    @AfterAll
+    static void restoreThreads() {
+        JniUtils.setNumThreads(threadsBefore);
     }
 
     static void corpus(Path shared) throws IOException {
