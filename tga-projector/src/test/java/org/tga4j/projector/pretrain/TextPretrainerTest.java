@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -153,12 +153,7 @@ class TextPretrainerTest {
 
         TextPretrainer poisoned = new TextPretrainer();
         poisoned.beforeStep = (step, lm) -> {
-            if (step == 3) {
-                NDArray w = lm.parameters().get("model.norm.weight");
-                float[] nan = new float[(int) w.getShape().size()];
-                Arrays.fill(nan, Float.NaN);
-                w.set(nan);
-            }
+            if (step == 3) lm.parameters().get("model.norm.weight").set(new NDIndex(":"), Float.NaN);
         };
         TextPretrainConfig cfg = config(out, 6).withOverrides(Map.of("replace", true));
         NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> poisoned.run(cfg, null));
@@ -167,6 +162,36 @@ class TextPretrainerTest {
         assertArrayEquals(metrics, Files.readAllBytes(out.resolve(PretrainLog.FILE)));
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of(out), s.toList(), "the failed run's temp directory is removed");
+        }
+    }
+
+    @Test
+    void nonFiniteGradientsWithAFiniteLossAreRetriedOnceThenStopTheRun(@TempDir Path dir) {
+        TextPretrainer once = new TextPretrainer();
+        once.afterBackward = (step, lm) -> {
+            if (step == 2) poisonGradient(lm);
+        };
+        TextPretrainer.Result r = once.run(config(dir.resolve("a"), 4), null);
+        assertEquals(1, r.retriedSteps().size(), r.retriedSteps().toString());
+        assertTrue(r.retriedSteps().get(0).startsWith("step 3 ") && r.retriedSteps().get(0).contains("lm_head.weight"),
+                r.retriedSteps().toString());
+        assertTrue(Double.isFinite(r.finalLoss()));
+
+        // The hook runs after the first backward only; NaN weights as well make the retry fail too.
+        TextPretrainer always = new TextPretrainer();
+        always.afterBackward = (step, lm) -> {
+            poisonGradient(lm);
+            lm.parameters().get("model.norm.weight").set(new NDIndex(":"), Float.NaN);
+        };
+        NonFiniteLossException e = assertThrows(NonFiniteLossException.class,
+                () -> always.run(config(dir.resolve("b"), 4), null));
+        assertTrue(e.getMessage().contains("step 1"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("b")));
+    }
+
+    private static void poisonGradient(CausalLm lm) {
+        try (NDArray g = lm.parameters().get("lm_head.weight").getGradient()) {
+            g.set(new NDIndex(":"), Float.NaN);
         }
     }
 
