@@ -95,7 +95,9 @@ public final class ClipTrainingModel implements AutoCloseable {
 
     /** Its current value. */
     public double logitScaleValue() {
-        return logitScale().toType(DataType.FLOAT64, false).getDouble();
+        try (NDArray v = logitScale().toType(DataType.FLOAT64, true)) {
+            return v.getDouble();
+        }
     }
 
     /** Clamps {@code logit_scale} into {@code [0, ln 100]}, as CLIP does after every optimiser step. */

@@ -1,6 +1,7 @@
 package org.tga4j.projector.pretrain;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -175,6 +176,23 @@ class ClipPretrainerTest {
         var bad = assertThrows(RuntimeException.class, () -> new ClipPretrainer(strict, null).run(false));
         assertTrue(bad.getMessage().contains("bad-corrupt") || bad.getMessage().contains("corrupt.png"), bad.getMessage());
         assertFalse(Files.exists(dir.resolve("strict")));
+    }
+
+    @Test
+    void holdsOutAShareOfTheDataWhenNoValFileIsGiven() {
+        Path out = dir.resolve("split");
+        ClipPretrainConfig cfg = ClipPretrainConfig.defaults().withOverrides(Map.of("model", clip.toString(),
+                "data", data.toString(), "imageRoot", dir.resolve("images").toString(), "output", out.toString(),
+                "valFraction", 0.25, "batchSize", 4, "maxSteps", 3, "evalGroupSize", 4));
+        ClipPretrainer.Result r = new ClipPretrainer(cfg, null).run(false);
+        assertEquals(6, r.valPairs());
+        assertEquals(18, r.trainPairs());
+        assertEquals(2, r.skippedRecords());
+        assertEquals(3, r.steps());
+        assertEquals(4, r.after().groupSize());
+        assertEquals(0.25, r.after().chanceTop1());
+        assertEquals(3, assertDoesNotThrow(() -> Files.readAllLines(out.resolve(ClipPretrainer.METRICS_FILE))).size());
+        assertEquals(cfg, ClipPretrainConfig.read(out.resolve(ClipPretrainConfig.FILE)));
     }
 
     @Test
