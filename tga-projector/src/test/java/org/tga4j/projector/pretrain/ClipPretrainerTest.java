@@ -32,10 +32,18 @@ import org.tga4j.runtime.weights.Checkpoint;
 
 class ClipPretrainerTest {
     /** Colour names and their BGR values: each colour's images are captioned with its name. */
-    private static final Map<String, Scalar> COLOURS = Map.of("red", new Scalar(30, 30, 220),
-            "green", new Scalar(40, 200, 40), "blue", new Scalar(220, 60, 30), "yellow", new Scalar(40, 220, 230),
-            "black", new Scalar(20, 20, 20), "white", new Scalar(240, 240, 240), "purple", new Scalar(160, 40, 140),
-            "orange", new Scalar(20, 140, 250));
+    private static final Map<String, Scalar> COLOURS = new java.util.LinkedHashMap<>();
+
+    static {
+        COLOURS.put("red", new Scalar(30, 30, 220));
+        COLOURS.put("green", new Scalar(40, 200, 40));
+        COLOURS.put("blue", new Scalar(220, 60, 30));
+        COLOURS.put("yellow", new Scalar(40, 220, 230));
+        COLOURS.put("black", new Scalar(20, 20, 20));
+        COLOURS.put("white", new Scalar(240, 240, 240));
+        COLOURS.put("purple", new Scalar(160, 40, 140));
+        COLOURS.put("orange", new Scalar(20, 140, 250));
+    }
 
     @TempDir static Path dir;
     static Path clip, data;
@@ -129,7 +137,7 @@ class ClipPretrainerTest {
         double lastFive = losses.subList(70, 75).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         assertTrue(lastFive < 0.5 * firstFive, "loss " + firstFive + " -> " + lastFive);
         // Retrieval among the 24 captions (8 distinct): chance is 1/8 for top-1 by caption text.
-        assertTrue(r.before().top1() < 0.5, "untrained " + r.before());
+        assertTrue(r.before().top1() < 0.35, "untrained " + r.before());
         assertTrue(r.after().top1() >= 0.75, "trained " + r.after());
 
         // HF layout, loadable with the runtime's ClipEncoder, and it retrieves the right colour word.
