@@ -115,6 +115,17 @@ public final class ClipTrainingModel implements AutoCloseable {
         }
     }
 
+    /** Overwrites every gradient with zeros (multiplying by zero would keep a NaN or an infinity). */
+    public void zeroGradients() {
+        parameters().values().forEach(ClipTrainingModel::zeroGradient);
+    }
+
+    static void zeroGradient(NDArray parameter) {
+        try (NDArray g = parameter.getGradient()) {
+            g.set(new float[Math.toIntExact(g.getShape().size())]);
+        }
+    }
+
     /**
      * The tensors that receive weight decay: matrices (and embedding tables) only — not biases, norm gains, the
      * class embedding or {@code logit_scale}, as OpenCLIP excludes every tensor of rank below 2.
@@ -144,9 +155,7 @@ public final class ClipTrainingModel implements AutoCloseable {
             NDArray copy = a.getDataType() == DataType.FLOAT32 ? a.duplicate() : a.toType(DataType.FLOAT32, true);
             a.close();
             copy.setRequiresGradient(true);
-            try (NDArray g = copy.getGradient()) {
-                g.set(new float[Math.toIntExact(g.getShape().size())]);
-            }
+            zeroGradient(copy);
             return copy;
         }
 
