@@ -3,6 +3,7 @@ package org.tga4j.projector.pretrain;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
@@ -120,9 +121,14 @@ public final class ClipTrainingModel implements AutoCloseable {
         parameters().values().forEach(ClipTrainingModel::zeroGradient);
     }
 
+    /**
+     * Fills a parameter's gradient with zeros in place, whatever it held. An indexed fill, not a raw buffer copy:
+     * a gradient autograd produced need not be laid out densely, and copying a dense buffer over one corrupted the
+     * native heap (measured: "corrupted size vs. prev_size" a few steps after such a copy).
+     */
     static void zeroGradient(NDArray parameter) {
         try (NDArray g = parameter.getGradient()) {
-            g.set(new float[Math.toIntExact(g.getShape().size())]);
+            g.set(new NDIndex("..."), 0f);
         }
     }
 
