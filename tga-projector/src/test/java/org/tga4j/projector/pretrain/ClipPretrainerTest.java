@@ -187,6 +187,43 @@ class ClipPretrainerTest {
     }
 
     @Test
+    void everyTensorGetsAGradientAndZeroingClearsNaNs() throws Exception {
+        try (ClipTrainingModel model = ClipTrainingModel.load(clip);
+                TextTokenizer tok = TextTokenizer.load(clip);
+                NDManager m = model.weights().newSubManager()) {
+            ClipCaptionTokenizer ct = new ClipCaptionTokenizer(tok, model.config().textConfig().maxPositionEmbeddings());
+            var images = new org.tga4j.runtime.image.ClipImageProcessor(
+                    org.tga4j.runtime.image.ImageProcessorConfig.clip(32));
+            ClipPairs pairs = ClipPairs.read(data, new org.tga4j.datasets.ImageRoot(dir.resolve("images")),
+                    org.tga4j.datasets.BadRecordReport.skipping(), 4, images, ct, 32);
+            int[] rows = pairs.all();
+            try (var gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                var cm = model.model();
+                gc.backward(ClipLoss.symmetric(cm.logitsPerImage(cm.embedImages(pairs.pixels(m, rows)),
+                        cm.embedTexts(pairs.texts(m, rows, ct)))));
+            }
+            // Both towers, both projections, the patch "convolution" (used through a reshaped view) and logit_scale.
+            for (var e : model.parameters().entrySet()) {
+                if (e.getKey().endsWith(".bias") || e.getKey().contains("norm")) continue;
+                try (NDArray g = e.getValue().getGradient(); NDArray a = g.abs().sum()) {
+                    assertTrue(a.getFloat() > 0, e.getKey() + " got no gradient");
+                }
+            }
+            model.parameters().values().forEach(p -> {
+                try (NDArray g = p.getGradient()) {
+                    g.muli(Float.NaN);
+                }
+            });
+            model.zeroGradients();
+            for (var e : model.parameters().entrySet()) {
+                try (NDArray g = e.getValue().getGradient(); NDArray a = g.abs().sum()) {
+                    assertEquals(0f, a.getFloat(), e.getKey());
+                }
+            }
+        }
+    }
+
+    @Test
     void holdsOutAShareOfTheDataWhenNoValFileIsGiven() {
         Path out = dir.resolve("split");
         ClipPretrainConfig cfg = ClipPretrainConfig.defaults().withOverrides(Map.of("model", clip.toString(),
