@@ -41,6 +41,10 @@ import org.tga4j.runtime.weights.SafeTensorsWriter;
  * and the log temperature, clamped to ln 100 after each step), AdamW with a warm-up + cosine schedule and
  * global-norm clipping.
  *
+ * <p>A step whose gradient norm is not finite is skipped (no update, gradients zeroed) and counted, up to
+ * {@link ClipPretrainConfig#maxSkippedSteps()}; a non-finite loss stops the run with a
+ * {@link NonFiniteLossException} and writes nothing.
+ *
  * <p>Images are decoded and preprocessed once ({@link ClipPairs}); each step computes in its own sub-manager. The
  * held-out image→text retrieval accuracy is measured before training, after every epoch and at the end. The output
  * directory — the trained CLIP in HF layout ({@code config.json}, {@code model.safetensors},
