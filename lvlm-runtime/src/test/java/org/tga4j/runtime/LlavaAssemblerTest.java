@@ -134,6 +134,28 @@ class LlavaAssemblerTest {
     }
 
     @Test
+    void takesAVisionOnlyClipCheckpoint() throws Exception {
+        // The layout of HF's CLIPVisionModel: model_type clip_vision_model, only vision_model.* tensors.
+        Path visionOnly = Files.createDirectories(dir.resolve("clip-vision"));
+        var vision = ((org.tga4j.runtime.config.ClipConfig) ModelConfig.load(clip)).visionConfig();
+        ModelConfig.json().writeValue(visionOnly.resolve("config.json").toFile(), vision);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(); Checkpoint c = Checkpoint.open(clip)) {
+            var tensors = new java.util.LinkedHashMap<String, ai.djl.ndarray.NDArray>();
+            for (String n : c.names()) if (n.startsWith("vision_model.")) tensors.put(n, c.load(n, m));
+            org.tga4j.runtime.weights.SafeTensorsWriter.write(visionOnly.resolve("model.safetensors"), tensors,
+                    java.util.Map.of());
+        }
+        Path out = LlavaAssembler.assemble(llm, visionOnly, LlavaAssembler.Options.defaults(3), dir.resolve("vo"), false);
+        LlavaConfig cfg = (LlavaConfig) ModelConfig.load(out);
+        assertEquals(vision, cfg.visionConfig());
+        // No preprocessor_config.json in the CLIP directory: the CLIP default for its image size is written.
+        assertEquals(ImageProcessorConfig.clip(48), ImageProcessorConfig.load(out.resolve("preprocessor_config.json")));
+        try (Lvlm llava = Lvlm.load(out)) {
+            assertTrue(llava.model().hasVision());
+        }
+    }
+
+    @Test
     void badInputsAreNamed() throws Exception {
         LlavaAssembler.Options o = LlavaAssembler.Options.defaults(1);
         var notLm = assertThrows(IllegalArgumentException.class,

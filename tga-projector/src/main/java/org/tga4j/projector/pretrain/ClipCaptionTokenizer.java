@@ -1,9 +1,9 @@
 package org.tga4j.projector.pretrain;
 
+import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import org.tga4j.runtime.ClipEncoder;
 import org.tga4j.runtime.model.ClipTextTower;
-import ai.djl.ndarray.NDManager;
 import org.tga4j.runtime.text.TextTokenizer;
 
 /**

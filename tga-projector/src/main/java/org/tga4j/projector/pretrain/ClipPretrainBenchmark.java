@@ -80,8 +80,8 @@ public final class ClipPretrainBenchmark {
             @Override
             public void step(int step, int total, double loss) {
                 if (step % 10 == 0 || step == total) {
-                    System.out.printf("step %d/%d loss %.3f (%.1f s)%n", step, total, loss,
-                            (System.nanoTime() - start) / 1e9);
+                    System.out.printf("step %d/%d loss %.3f (%.1f s, RSS %d MiB)%n", step, total, loss,
+                            (System.nanoTime() - start) / 1e9, rssMib());
                 }
             }
 
@@ -97,8 +97,8 @@ public final class ClipPretrainBenchmark {
             if (classes(truth).equals(classes(got))) classRight++;
             if (hazardous(truth) == hazardous(got)) hazardRight++;
         }
-        System.out.printf("%nRESULT steps %d, train pairs %d, val pairs %d, skipped %d%n", r.steps(), r.trainPairs(),
-                r.valPairs(), r.skippedRecords());
+        System.out.printf("%nRESULT steps %d (%d skipped for a non-finite gradient), train pairs %d, val pairs %d,"
+                + " bad records %d%n", r.steps(), r.skippedSteps(), r.trainPairs(), r.valPairs(), r.skippedRecords());
         System.out.printf("RESULT data load+preprocess %.1f s, training %.1f s (%.0f ms/step)%n", r.loadSeconds(),
                 r.seconds(), 1000 * r.seconds() / r.steps());
         System.out.printf("RESULT loss %.3f -> %.3f (last epoch mean)%n", r.firstLoss(), r.lastLoss());
@@ -107,6 +107,18 @@ public final class ClipPretrainBenchmark {
         System.out.printf("RESULT top-1 caption names the image's object classes exactly: %.1f%%; hazard yes/no right:"
                 + " %.1f%%%n", 100.0 * classRight / a.pairs(), 100.0 * hazardRight / a.pairs());
         Files.writeString(work.resolve("clip-benchmark.txt"), r.toString());
+    }
+
+    /** The process's resident set (Linux), or -1. */
+    static long rssMib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
     }
 
     /** The object classes a caption names. */

@@ -39,6 +39,9 @@ import java.util.Map;
  * @param resetLogitScale start {@code logit_scale} from the config's {@code logit_scale_init_value} (ln(1/0.07) for
  *     CLIP), as a freshly initialised HF CLIP does, instead of the checkpoint's value; for a randomly written
  *     checkpoint whose {@code logit_scale} is not CLIP's initial value
+ * @param maxSkippedSteps a step whose gradient norm is not finite (a rare overflow through the embeddings'
+ *     normalisation) is skipped — no update, gradients zeroed, counted — as mixed-precision trainers skip overflowing
+ *     steps; more skips than this stop the run. A non-finite loss always stops it.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -64,7 +67,8 @@ public record ClipPretrainConfig(
         long seed,
         boolean failOnBadRecord,
         int limit,
-        boolean resetLogitScale) {
+        boolean resetLogitScale,
+        int maxSkippedSteps) {
 
     /** The file name the resolved config is saved under in the output directory. */
     public static final String FILE = "pretrain_config.json";
@@ -80,13 +84,14 @@ public record ClipPretrainConfig(
         if (valFraction < 0 || valFraction >= 1) {
             throw new IllegalArgumentException("valFraction must be in [0, 1), got " + valFraction);
         }
+        if (maxSkippedSteps < 0) throw new IllegalArgumentException("maxSkippedSteps must be >= 0, got " + maxSkippedSteps);
         if (evalGroupSize < 0) throw new IllegalArgumentException("evalGroupSize must be >= 0, got " + evalGroupSize);
     }
 
     /** Defaults (CLIP's optimiser settings, a schedule sized for a small model), with no paths set. */
     public static ClipPretrainConfig defaults() {
         return new ClipPretrainConfig(null, null, null, null, null, 0.1, 0, 5e-4, 1e-5, 0.1, 0.1, 0.9, 0.98, 1e-6,
-                1.0, 64, 10, 0, 42, false, 0, false);
+                1.0, 64, 10, 0, 42, false, 0, false, 10);
     }
 
     /** This config with the given fields replaced (JSON property name → value; null values are ignored). */

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ import org.tga4j.runtime.config.ModelConfig;
 import org.tga4j.runtime.image.ClipImageProcessor;
 import org.tga4j.runtime.image.ImageProcessorConfig;
 import org.tga4j.runtime.model.ClipModel;
+import org.tga4j.runtime.model.ClipTextTower;
 import org.tga4j.runtime.text.TextTokenizer;
 import org.tga4j.runtime.weights.Checkpoint;
 import org.tga4j.runtime.weights.SafeTensorsWriter;
@@ -38,6 +40,10 @@ import org.tga4j.runtime.weights.SafeTensorsWriter;
  * loss over each batch's similarity matrix ({@link ClipLoss}), every weight trainable (both towers, both projections
  * and the log temperature, clamped to ln 100 after each step), AdamW with a warm-up + cosine schedule and
  * global-norm clipping.
+ *
+ * <p>A step whose gradient norm is not finite is skipped (no update, gradients zeroed) and counted, up to
+ * {@link ClipPretrainConfig#maxSkippedSteps()}; a non-finite loss stops the run with a
+ * {@link NonFiniteLossException} and writes nothing.
  *
  * <p>Images are decoded and preprocessed once ({@link ClipPairs}); each step computes in its own sub-manager. The
  * held-out image→text retrieval accuracy is measured before training, after every epoch and at the end. The output
@@ -64,7 +70,8 @@ public final class ClipPretrainer {
      * What a finished run produced.
      *
      * @param output the trained CLIP's directory
-     * @param steps optimiser steps taken
+     * @param steps steps run
+     * @param skippedSteps steps whose gradient norm was not finite, skipped without an update
      * @param trainPairs pairs trained on
      * @param valPairs held-out pairs measured
      * @param skippedRecords bad records skipped (training and val files together)
@@ -75,7 +82,7 @@ public final class ClipPretrainer {
      * @param seconds wall time of the training loop (data loading excluded)
      * @param loadSeconds wall time of reading and preprocessing the data
      */
-    public record Result(Path output, int steps, int trainPairs, int valPairs, long skippedRecords, double firstLoss,
+    public record Result(Path output, int steps, int skippedSteps, int trainPairs, int valPairs, long skippedRecords, double firstLoss,
             double lastLoss, ClipRetrieval before, ClipRetrieval after, double seconds, double loadSeconds) {}
 
     /**
@@ -124,8 +131,8 @@ public final class ClipPretrainer {
         } else {
             int[] order = shuffled(train.size(), config.seed() ^ 0x5EEDL);
             int nVal = (int) Math.round(config.valFraction() * train.size());
-            val = train.select(java.util.Arrays.copyOfRange(order, 0, nVal));
-            train = train.select(java.util.Arrays.copyOfRange(order, nVal, order.length));
+            val = train.select(Arrays.copyOfRange(order, 0, nVal));
+            train = train.select(Arrays.copyOfRange(order, nVal, order.length));
         }
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         if (train.size() < 2) {
@@ -149,6 +156,7 @@ public final class ClipPretrainer {
         double firstLoss = Double.NaN, epochLoss = 0;
         int epochSteps = 0;
         double lastEpochLoss = Double.NaN;
+        int skippedSteps = 0;
         long trainStart = System.nanoTime();
         try (AdamW optimizer = new AdamW(model.parameters(), model.decayed(), config.beta1(), config.beta2(),
                 config.adamEpsilon(), config.weightDecay(), model.weights());
@@ -163,13 +171,13 @@ public final class ClipPretrainer {
                     orderEpoch = epoch;
                 }
                 int from = (step % stepsPerEpoch) * batch;
-                int[] rows = java.util.Arrays.copyOfRange(order, from, from + batch);
+                int[] rows = Arrays.copyOfRange(order, from, from + batch);
                 double lr = schedule.at(step);
                 float loss;
                 double accuracy;
                 try (NDManager m = model.weights().newSubManager()) {
                     NDArray pixels = train.pixels(m, rows);
-                    var texts = train.texts(m, rows, captions);
+                    ClipTextTower.TextBatch texts = train.texts(m, rows, captions);
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray logits = clipModel.logitsPerImage(clipModel.embedImages(pixels),
                                 clipModel.embedTexts(texts));
@@ -181,9 +189,16 @@ public final class ClipPretrainer {
                 }
                 if (!Float.isFinite(loss)) throw nonFinite(step, "loss", loss, train, rows);
                 double norm = optimizer.clipGradients(config.maxGradNorm());
-                if (!Double.isFinite(norm)) throw nonFinite(step, "gradient norm", norm, train, rows);
-                optimizer.step(lr);
-                model.clampLogitScale();
+                boolean skip = !Double.isFinite(norm);
+                if (skip) {
+                    if (++skippedSteps > config.maxSkippedSteps()) {
+                        throw nonFinite(step, "gradient norm", norm, train, rows);
+                    }
+                    model.zeroGradients();
+                } else {
+                    optimizer.step(lr);
+                    model.clampLogitScale();
+                }
                 if (step == 0) firstLoss = loss;
                 epochLoss += loss;
                 epochSteps++;
@@ -198,7 +213,7 @@ public final class ClipPretrainer {
                 }
                 double millis = (System.nanoTime() - s0) / 1e6;
                 ClipStepMetrics sm = new ClipStepMetrics(step + 1, epoch, lr, loss, accuracy,
-                        Math.exp(model.logitScaleValue()), norm, batch, batch / (millis / 1000), millis, valTop1);
+                        Math.exp(model.logitScaleValue()), norm, batch, batch / (millis / 1000), millis, valTop1, skip);
                 metrics.add(sm);
                 log.write(JSON.writeValueAsString(sm));
                 log.newLine();
@@ -211,8 +226,8 @@ public final class ClipPretrainer {
         save(model, tmp);
         ClipLossPlot.write(metrics, tmp.resolve(ClipLossPlot.FILE), "CLIP contrastive pretraining ("
                 + train.size() + " pairs, batch " + batch + ")");
-        return new Result(output, total, train.size(), val.size(), report.count(), firstLoss, lastEpochLoss, before,
-                after, seconds, loadSeconds);
+        return new Result(output, total, skippedSteps, train.size(), val.size(), report.count(), firstLoss,
+                lastEpochLoss, before, after, seconds, loadSeconds);
     }
 
     private ClipRetrieval evaluate(ClipTrainingModel model, ClipPairs val, ClipCaptionTokenizer captions) {
@@ -272,7 +287,8 @@ public final class ClipPretrainer {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < Math.min(8, rows.length); i++) ids.add(train.ids().get(rows[i]));
         return new NonFiniteLossException("CLIP pretraining: the " + what + " became " + value + " at step "
-                + (step + 1) + " on records " + ids + "; training stopped, nothing was written", step + 1);
+                + (step + 1) + " on records " + ids + "; training stopped, nothing was written (a lower learningRate or"
+                + " a longer warm-up usually helps)", step + 1);
     }
 
     private static void requireEmptyUnlessReplacing(Path target, boolean replace) throws IOException {

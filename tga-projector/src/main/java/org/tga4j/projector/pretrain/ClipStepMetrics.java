@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param batchAccuracy share of the batch's images whose own caption scored highest (in-batch image→text top-1)
  * @param logitScale {@code exp(logit_scale)} after the step
  * @param valTop1 held-out image→text top-1 when measured at this step, else null
+ * @param skipped the step's gradient norm was not finite: no update was made
  */
 public record ClipStepMetrics(
         int step,
@@ -21,4 +22,5 @@ public record ClipStepMetrics(
         int samples,
         @JsonProperty("samples_per_s") double samplesPerSecond,
         @JsonProperty("step_ms") double stepMillis,
-        @JsonProperty("val_top1") Double valTop1) {}
+        @JsonProperty("val_top1") Double valTop1,
+        boolean skipped) {}

@@ -3,6 +3,7 @@ package org.tga4j.projector.pretrain;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
@@ -95,7 +96,9 @@ public final class ClipTrainingModel implements AutoCloseable {
 
     /** Its current value. */
     public double logitScaleValue() {
-        return logitScale().toType(DataType.FLOAT64, false).getDouble();
+        try (NDArray v = logitScale().toType(DataType.FLOAT64, true)) {
+            return v.getDouble();
+        }
     }
 
     /** Clamps {@code logit_scale} into {@code [0, ln 100]}, as CLIP does after every optimiser step. */
@@ -110,6 +113,22 @@ public final class ClipTrainingModel implements AutoCloseable {
         NDArray p = logitScale();
         try (NDManager m = weights.newSubManager()) {
             p.set(m.full(p.getShape(), (float) value, p.getDataType()).toByteBuffer());
+        }
+    }
+
+    /** Overwrites every gradient with zeros (multiplying by zero would keep a NaN or an infinity). */
+    public void zeroGradients() {
+        parameters().values().forEach(ClipTrainingModel::zeroGradient);
+    }
+
+    /**
+     * Fills a parameter's gradient with zeros in place, whatever it held. An indexed fill, not a raw buffer copy:
+     * a gradient autograd produced need not be laid out densely, and copying a dense buffer over one corrupted the
+     * native heap (measured: "corrupted size vs. prev_size" a few steps after such a copy).
+     */
+    static void zeroGradient(NDArray parameter) {
+        try (NDArray g = parameter.getGradient()) {
+            g.set(new NDIndex("..."), 0f);
         }
     }
 
@@ -142,9 +161,7 @@ public final class ClipTrainingModel implements AutoCloseable {
             NDArray copy = a.getDataType() == DataType.FLOAT32 ? a.duplicate() : a.toType(DataType.FLOAT32, true);
             a.close();
             copy.setRequiresGradient(true);
-            try (NDArray g = copy.getGradient()) {
-                g.set(new float[Math.toIntExact(g.getShape().size())]);
-            }
+            zeroGradient(copy);
             return copy;
         }
 

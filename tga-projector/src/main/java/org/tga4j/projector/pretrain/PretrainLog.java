@@ -86,6 +86,7 @@ public final class PretrainLog implements AutoCloseable {
         }
         XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("step")
                 .yAxisTitle("cross-entropy (nats)").build();
+        chart.getStyler().setXAxisTickMarkSpacingHint(120);
         chart.addSeries("loss", steps, loss).setMarker(SeriesMarkers.NONE);
         chart.addSeries("running mean (" + window + " steps)", steps, mean).setMarker(SeriesMarkers.NONE);
         try {

@@ -1,6 +1,7 @@
 package org.tga4j.projector.pretrain;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,10 +32,18 @@ import org.tga4j.runtime.weights.Checkpoint;
 
 class ClipPretrainerTest {
     /** Colour names and their BGR values: each colour's images are captioned with its name. */
-    private static final Map<String, Scalar> COLOURS = Map.of("red", new Scalar(30, 30, 220),
-            "green", new Scalar(40, 200, 40), "blue", new Scalar(220, 60, 30), "yellow", new Scalar(40, 220, 230),
-            "black", new Scalar(20, 20, 20), "white", new Scalar(240, 240, 240), "purple", new Scalar(160, 40, 140),
-            "orange", new Scalar(20, 140, 250));
+    private static final Map<String, Scalar> COLOURS = new java.util.LinkedHashMap<>();
+
+    static {
+        COLOURS.put("red", new Scalar(30, 30, 220));
+        COLOURS.put("green", new Scalar(40, 200, 40));
+        COLOURS.put("blue", new Scalar(220, 60, 30));
+        COLOURS.put("yellow", new Scalar(40, 220, 230));
+        COLOURS.put("black", new Scalar(20, 20, 20));
+        COLOURS.put("white", new Scalar(240, 240, 240));
+        COLOURS.put("purple", new Scalar(160, 40, 140));
+        COLOURS.put("orange", new Scalar(20, 140, 250));
+    }
 
     @TempDir static Path dir;
     static Path clip, data;
@@ -128,7 +137,7 @@ class ClipPretrainerTest {
         double lastFive = losses.subList(70, 75).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         assertTrue(lastFive < 0.5 * firstFive, "loss " + firstFive + " -> " + lastFive);
         // Retrieval among the 24 captions (8 distinct): chance is 1/8 for top-1 by caption text.
-        assertTrue(r.before().top1() < 0.5, "untrained " + r.before());
+        assertTrue(r.before().top1() < 0.35, "untrained " + r.before());
         assertTrue(r.after().top1() >= 0.75, "trained " + r.after());
 
         // HF layout, loadable with the runtime's ClipEncoder, and it retrieves the right colour word.
@@ -175,6 +184,60 @@ class ClipPretrainerTest {
         var bad = assertThrows(RuntimeException.class, () -> new ClipPretrainer(strict, null).run(false));
         assertTrue(bad.getMessage().contains("bad-corrupt") || bad.getMessage().contains("corrupt.png"), bad.getMessage());
         assertFalse(Files.exists(dir.resolve("strict")));
+    }
+
+    @Test
+    void everyTensorGetsAGradientAndZeroingClearsNaNs() throws Exception {
+        try (ClipTrainingModel model = ClipTrainingModel.load(clip);
+                TextTokenizer tok = TextTokenizer.load(clip);
+                NDManager m = model.weights().newSubManager()) {
+            ClipCaptionTokenizer ct = new ClipCaptionTokenizer(tok, model.config().textConfig().maxPositionEmbeddings());
+            var images = new org.tga4j.runtime.image.ClipImageProcessor(
+                    org.tga4j.runtime.image.ImageProcessorConfig.clip(32));
+            ClipPairs pairs = ClipPairs.read(data, new org.tga4j.datasets.ImageRoot(dir.resolve("images")),
+                    org.tga4j.datasets.BadRecordReport.skipping(), 4, images, ct, 32);
+            int[] rows = pairs.all();
+            try (var gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                var cm = model.model();
+                gc.backward(ClipLoss.symmetric(cm.logitsPerImage(cm.embedImages(pairs.pixels(m, rows)),
+                        cm.embedTexts(pairs.texts(m, rows, ct)))));
+            }
+            // Both towers, both projections, the patch "convolution" (used through a reshaped view) and logit_scale.
+            for (var e : model.parameters().entrySet()) {
+                if (e.getKey().endsWith(".bias") || e.getKey().contains("norm")) continue;
+                try (NDArray g = e.getValue().getGradient(); NDArray a = g.abs().sum()) {
+                    assertTrue(a.getFloat() > 0, e.getKey() + " got no gradient");
+                }
+            }
+            model.parameters().values().forEach(p -> {
+                try (NDArray g = p.getGradient()) {
+                    g.muli(Float.NaN);
+                }
+            });
+            model.zeroGradients();
+            for (var e : model.parameters().entrySet()) {
+                try (NDArray g = e.getValue().getGradient(); NDArray a = g.abs().sum()) {
+                    assertEquals(0f, a.getFloat(), e.getKey());
+                }
+            }
+        }
+    }
+
+    @Test
+    void holdsOutAShareOfTheDataWhenNoValFileIsGiven() {
+        Path out = dir.resolve("split");
+        ClipPretrainConfig cfg = ClipPretrainConfig.defaults().withOverrides(Map.of("model", clip.toString(),
+                "data", data.toString(), "imageRoot", dir.resolve("images").toString(), "output", out.toString(),
+                "valFraction", 0.25, "batchSize", 4, "maxSteps", 3, "evalGroupSize", 4));
+        ClipPretrainer.Result r = new ClipPretrainer(cfg, null).run(false);
+        assertEquals(6, r.valPairs());
+        assertEquals(18, r.trainPairs());
+        assertEquals(2, r.skippedRecords());
+        assertEquals(3, r.steps());
+        assertEquals(4, r.after().groupSize());
+        assertEquals(0.25, r.after().chanceTop1());
+        assertEquals(3, assertDoesNotThrow(() -> Files.readAllLines(out.resolve(ClipPretrainer.METRICS_FILE))).size());
+        assertEquals(cfg, ClipPretrainConfig.read(out.resolve(ClipPretrainConfig.FILE)));
     }
 
     @Test
