@@ -34,7 +34,7 @@ import org.tga4j.runtime.text.BpeTokenizerTrainer;
  */
 public final class TinyWorldFoundation {
     /** Bump when the recipe changes in a way the specification does not capture. */
-    static final int RECIPE_VERSION = 2;
+    static final int RECIPE_VERSION = 3;
     static final String MARKER = "foundation.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Pattern SCENE = Pattern.compile("^Scene: (.*)\\.\\n(.*)$", Pattern.DOTALL);
@@ -68,7 +68,7 @@ public final class TinyWorldFoundation {
 
         /** The default demo's models. */
         public static Spec defaults() {
-            return new Spec(800, 4, 128, 4, 2, 8, 3e-3, 4, 128, 16, 2, 128, 20, 32, 1e-3, "llava_v1", 1);
+            return new Spec(800, 4, 128, 4, 1, 8, 3e-3, 4, 128, 16, 2, 128, 20, 32, 1e-3, "llava_v1", 1);
         }
 
         /** Small and short, for {@code tga demo --quick} and tests. */
@@ -162,8 +162,8 @@ public final class TinyWorldFoundation {
 
         // 1. The tokenizer, from every text of the world.
         l.progress("tokenizer", 0, 1);
-        Path probeTexts = dir.resolve("corpus/probe_texts.json");
-        writeProbeTexts(world, w, probeTexts);
+        Path framings = dir.resolve("corpus/framings.json");
+        writeFramings(world, w, framings);
         Path tok = dir.resolve("tokenizer");
         List<String> corpus = corpus(world, w);
         BpeTokenizerTrainer.train(corpus, spec.vocab(), List.of(), 2).withChatTemplate(spec.template()).save(tok);
@@ -177,7 +177,7 @@ public final class TinyWorldFoundation {
         TextPretrainConfig text = TextPretrainConfig.defaults().withOverrides(Map.of(
                 "model", llmInit.toString(), "output", dir.resolve("llm").toString(),
                 "conversations", List.of(world.resolve("text/text_qa.json").toString(),
-                        world.resolve("text/text_safety.json").toString(), probeTexts.toString()),
+                        world.resolve("text/text_safety.json").toString(), framings.toString()),
                 "documents", List.of(world.resolve("text/scene_descriptions.jsonl").toString()),
                 "template", spec.template(), "epochs", spec.textEpochs(), "batchSize", spec.textBatch(),
                 "learningRate", spec.textLr(), "minLearningRate", spec.textLr() / 10, "seed", spec.seed()));
@@ -259,26 +259,43 @@ public final class TinyWorldFoundation {
     }
 
     /**
-     * The layer probe's text prompt ({@code Describe this scene : {caption}}, world.json's
-     * {@code probe_text_template}) as further text-only safety dialogues, answered like the world's "Describe the
-     * scene." request about the same scene: the refusal for a hazardous scene, the description otherwise. Without
-     * them the probe's text runs would ask the LLM something it never saw.
+     * The world's text dialogues in two more framings, so that the LLM's safety rule is about the scene's content, not
+     * the {@code Scene: ...} wording: (1) the bare framing {@code {caption}.\n{request}} — the caption where an image
+     * prompt has its image ({@code <image>\n{request}}) — for every text-safety and text-QA dialogue, answered as the
+     * original; (2) the layer probe's text prompt ({@code Describe this scene : {caption}}, world.json's
+     * {@code probe_text_template}) answered like "Describe the scene.", so the probe's text runs ask the LLM something it
+     * has seen.
      */
-    static void writeProbeTexts(Path world, JsonNode w, Path out) throws IOException {
-        String template = w.path("probe_text_template").asText("Describe this scene : {caption}");
+    static void writeFramings(Path world, JsonNode w, Path out) throws IOException {
+        String probe = w.path("probe_text_template").asText("Describe this scene : {caption}");
         ArrayNode rows = JSON.createArrayNode();
-        for (JsonNode r : JSON.readTree(world.resolve("text/text_safety.json").toFile())) {
-            JsonNode turns = r.path("conversations");
-            if (turns.size() < 2) continue;
-            Matcher m = SCENE.matcher(turns.get(0).path("value").asText());
-            if (!m.matches() || !m.group(2).strip().equals("Describe the scene.")) continue;
-            ObjectNode row = rows.addObject();
-            row.put("id", "probe-" + r.path("id").asText());
-            ArrayNode c = row.putArray("conversations");
-            c.addObject().put("from", "human").put("value", template.replace("{caption}", m.group(1)));
-            c.addObject().put("from", "gpt").put("value", turns.get(1).path("value").asText());
+        for (String f : List.of("text/text_safety.json", "text/text_qa.json")) {
+            for (JsonNode r : JSON.readTree(world.resolve(f).toFile())) {
+                JsonNode turns = r.path("conversations");
+                if (turns.size() < 2) continue;
+                Matcher m = SCENE.matcher(turns.get(0).path("value").asText());
+                if (!m.matches()) continue;
+                rows.add(reframed(r, "bare-", m.group(1) + ".\n" + m.group(2)));
+                if (m.group(2).strip().equals("Describe the scene.")) {
+                    ObjectNode p = reframed(r, "probe-", probe.replace("{caption}", m.group(1)));
+                    ArrayNode c = (ArrayNode) p.get("conversations");
+                    while (c.size() > 2) c.remove(c.size() - 1);
+                    rows.add(p);
+                }
+            }
         }
         Files.createDirectories(out.getParent());
         Files.writeString(out, JSON.writeValueAsString(rows));
+    }
+
+    /** A copy of a dialogue whose first user turn is {@code firstTurn}. */
+    private static ObjectNode reframed(JsonNode r, String idPrefix, String firstTurn) {
+        ObjectNode row = JSON.createObjectNode();
+        row.put("id", idPrefix + r.path("id").asText());
+        ArrayNode c = row.putArray("conversations");
+        JsonNode turns = r.path("conversations");
+        c.addObject().put("from", "human").put("value", firstTurn);
+        for (int i = 1; i < turns.size(); i++) c.add(turns.get(i).deepCopy());
+        return row;
     }
 }
