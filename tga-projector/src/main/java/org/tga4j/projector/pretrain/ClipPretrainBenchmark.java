@@ -139,7 +139,7 @@ public final class ClipPretrainBenchmark {
     private static final class ObjectOverrides {
         static ClipPretrainConfig apply(Map<String, String> kv, ClipPretrainConfig cfg) {
             Map<String, Object> typed = new LinkedHashMap<>();
-            var node = ClipPretrainConfig.JSON.valueToTree(cfg);
+            var node = ConfigRecords.JSON.valueToTree(cfg);
             kv.forEach((k, v) -> {
                 var field = ((com.fasterxml.jackson.databind.JsonNode) node).get(k);
                 if (field == null) throw new IllegalArgumentException("unknown option " + k);

@@ -2,11 +2,6 @@ package org.tga4j.projector.pretrain;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -72,7 +67,6 @@ public record ClipPretrainConfig(
 
     /** The file name the resolved config is saved under in the output directory. */
     public static final String FILE = "pretrain_config.json";
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public ClipPretrainConfig {
         if (batchSize < 2) throw new IllegalArgumentException("batchSize must be >= 2 (contrastive), got " + batchSize);
@@ -96,44 +90,16 @@ public record ClipPretrainConfig(
 
     /** This config with the given fields replaced (JSON property name → value; null values are ignored). */
     public ClipPretrainConfig withOverrides(Map<String, ?> overrides) {
-        ObjectNode node = JSON.valueToTree(this);
-        overrides.forEach((k, v) -> {
-            if (v == null) return;
-            if (!node.has(k)) throw new IllegalArgumentException("unknown pretraining option '" + k + "'");
-            node.set(k, JSON.valueToTree(v));
-        });
-        try {
-            return JSON.treeToValue(node, ClipPretrainConfig.class);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("bad pretraining option: " + e.getMessage(), e);
-        }
+        return ConfigRecords.withOverrides(this, overrides, ClipPretrainConfig.class);
     }
 
     /** Reads a config file; fields it leaves out take the {@link #defaults()}. */
     public static ClipPretrainConfig read(Path file) {
-        try {
-            ObjectNode given = (ObjectNode) JSON.readTree(file.toFile());
-            ObjectNode node = JSON.valueToTree(defaults());
-            given.fields().forEachRemaining(e -> {
-                if (!node.has(e.getKey())) {
-                    throw new IllegalArgumentException(file + ": unknown pretraining option '" + e.getKey() + "'");
-                }
-                node.set(e.getKey(), e.getValue());
-            });
-            return JSON.treeToValue(node, ClipPretrainConfig.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading pretraining config " + file + ": " + e.getMessage(), e);
-        } catch (ClassCastException e) {
-            throw new IllegalArgumentException(file + ": a pretraining config must be a JSON object");
-        }
+        return ConfigRecords.read(file, defaults(), ClipPretrainConfig.class);
     }
 
     /** JSON text of this config. */
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ConfigRecords.toJson(this);
     }
 }

@@ -2,11 +2,6 @@ package org.tga4j.projector.pretrain;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +59,6 @@ public record TextPretrainConfig(
         boolean failOnBadRecord,
         boolean replace) {
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** The file the resolved config is saved as in the output directory. */
     public static final String FILE = "pretrain_config.json";
 
@@ -97,44 +91,16 @@ public record TextPretrainConfig(
 
     /** This config with the given fields replaced (JSON property name → value; null values are ignored). */
     public TextPretrainConfig withOverrides(Map<String, ?> overrides) {
-        ObjectNode node = JSON.valueToTree(this);
-        overrides.forEach((k, v) -> {
-            if (v == null) return;
-            if (!node.has(k)) throw new IllegalArgumentException("unknown pretraining option '" + k + "'");
-            node.set(k, JSON.valueToTree(v));
-        });
-        try {
-            return JSON.treeToValue(node, TextPretrainConfig.class);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("bad pretraining option: " + e.getMessage(), e);
-        }
+        return ConfigRecords.withOverrides(this, overrides, TextPretrainConfig.class);
     }
 
     /** Reads a config file; fields it leaves out take the {@link #defaults()}. */
     public static TextPretrainConfig read(Path file) {
-        try {
-            ObjectNode given = (ObjectNode) JSON.readTree(file.toFile());
-            ObjectNode node = JSON.valueToTree(defaults());
-            given.fields().forEachRemaining(e -> {
-                if (!node.has(e.getKey())) {
-                    throw new IllegalArgumentException(file + ": unknown pretraining option '" + e.getKey() + "'");
-                }
-                node.set(e.getKey(), e.getValue());
-            });
-            return JSON.treeToValue(node, TextPretrainConfig.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading pretraining config " + file + ": " + e.getMessage(), e);
-        } catch (ClassCastException e) {
-            throw new IllegalArgumentException(file + ": a pretraining config must be a JSON object");
-        }
+        return ConfigRecords.read(file, defaults(), TextPretrainConfig.class);
     }
 
     /** JSON text of this config. */
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ConfigRecords.toJson(this);
     }
 }
