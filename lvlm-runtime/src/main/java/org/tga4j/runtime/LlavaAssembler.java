@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.tga4j.runtime.config.ClipConfig;
 import org.tga4j.runtime.config.ClipVisionConfig;
 import org.tga4j.runtime.config.LlavaConfig;
@@ -116,7 +115,7 @@ public final class LlavaAssembler {
                 opts.visionFeatureLayer(), opts.visionFeatureSelectStrategy(), imageToken, opts.imageAspectRatio(),
                 text.tieWordEmbeddings());
         try {
-            requireEmptyUnlessReplacing(target, replace);
+            ModelWriter.requireEmptyUnlessReplacing(target, replace);
             Files.createDirectories(target.getParent());
             Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
             try {
@@ -236,17 +235,6 @@ public final class LlavaAssembler {
         }
     }
 
-    private static void requireEmptyUnlessReplacing(Path target, boolean replace) throws IOException {
-        if (replace || !Files.isDirectory(target)) {
-            if (!replace && Files.exists(target)) throw new IllegalArgumentException(target + " exists and is a file");
-            return;
-        }
-        try (Stream<Path> s = Files.list(target)) {
-            if (s.findAny().isPresent()) {
-                throw new IllegalArgumentException(target + " exists and is not empty (pass replace to overwrite it)");
-            }
-        }
-    }
 
     /**
      * PyTorch's {@code nn.Linear} initialisation ({@code kaiming_uniform_(a=sqrt(5))} for the weight, which is

@@ -81,4 +81,17 @@ public final class ModelWriter {
             for (Path x : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(x);
         }
     }
+
+    /** Refuses an output that exists (a file, or a non-empty directory) unless it may be replaced. */
+    public static void requireEmptyUnlessReplacing(Path target, boolean replace) throws IOException {
+        if (replace || !Files.isDirectory(target)) {
+            if (!replace && Files.exists(target)) throw new IllegalArgumentException(target + " exists and is a file");
+            return;
+        }
+        try (Stream<Path> s = Files.list(target)) {
+            if (s.findAny().isPresent()) {
+                throw new IllegalArgumentException(target + " exists and is not empty (pass replace to overwrite it)");
+            }
+        }
+    }
 }

@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.tga4j.datasets.BadRecordReport;
 import org.tga4j.datasets.ImageRoot;
 import org.tga4j.projector.AdamW;
@@ -95,7 +94,7 @@ public final class ClipPretrainer {
         Path output = Path.of(config.output()).toAbsolutePath().normalize();
         Path modelDir = Path.of(config.model());
         try {
-            requireEmptyUnlessReplacing(output, replace);
+            ModelWriter.requireEmptyUnlessReplacing(output, replace);
             Files.createDirectories(output.getParent());
             Path tmp = Files.createTempDirectory(output.getParent(), "." + output.getFileName() + ".tmp");
             try (ClipTrainingModel model = ClipTrainingModel.load(modelDir);
@@ -291,15 +290,4 @@ public final class ClipPretrainer {
                 + " a longer warm-up usually helps)", step + 1);
     }
 
-    private static void requireEmptyUnlessReplacing(Path target, boolean replace) throws IOException {
-        if (replace || !Files.isDirectory(target)) {
-            if (!replace && Files.exists(target)) throw new IllegalArgumentException(target + " exists and is a file");
-            return;
-        }
-        try (Stream<Path> s = Files.list(target)) {
-            if (s.findAny().isPresent()) {
-                throw new IllegalArgumentException(target + " exists and is not empty (pass replace to overwrite it)");
-            }
-        }
-    }
 }
