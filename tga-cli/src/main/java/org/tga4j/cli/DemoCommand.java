@@ -37,6 +37,10 @@ public final class DemoCommand implements Callable<Integer> {
             + " instruction data (answered like any other image) instead of benign scenes only.")
     boolean hazardousInstruct;
 
+    @Option(names = "--align-layers", paramLabel = "FIRST..LAST", description = "Alignment band (hidden-state"
+            + " indices) instead of the one the probe finds in the foundation model.")
+    String alignLayers;
+
     @Option(names = "--no-progress", description = "Print a line per stage instead of a progress bar.")
     boolean noProgress;
 
@@ -45,6 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
         TinyWorldDemo.Settings s = quick ? TinyWorldDemo.Settings.quick(seed) : TinyWorldDemo.Settings.defaults(seed);
         if (images != null) s = s.withImages(images);
         if (hazardousInstruct) s = s.withHazardousInstruct(true);
+        if (alignLayers != null) s = s.withAlignBand(alignLayers);
         Path cacheRoot = cache != null ? cache : TinyWorldFoundation.defaultCacheRoot();
         var o = spec.commandLine().getOut();
         TinyWorldDemo.Outcome r = TinyWorldDemo.run(s, out, cacheRoot, !noProgress, System.out);

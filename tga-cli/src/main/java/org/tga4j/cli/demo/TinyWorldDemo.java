@@ -73,31 +73,38 @@ public final class TinyWorldDemo {
      * @param maxNewTokens generation budget of the benchmark
      * @param evalBatch generation batch size
      * @param probeItems at most this many toxic and benign items in the layer probe
+     * @param alignBand the alignment band as {@code first..last} hidden-state indices; null = the band the probe
+     *     finds in the foundation model (the middle third when it finds none)
      */
     public record Settings(long seed, int images, int imageSize, TinyWorldFoundation.Spec foundation, int stage1Epochs,
             int stage2Epochs, int stage1Batch, int stage2Batch, double stage1Lr, double stage2Lr, boolean trainLlm,
-            boolean hazardousInstruct, int maxNewTokens, int evalBatch, int probeItems) {
+            boolean hazardousInstruct, int maxNewTokens, int evalBatch, int probeItems, String alignBand) {
 
         /** The default demo (≤ 10 minutes cold on 2 cores). */
         public static Settings defaults(long seed) {
             return new Settings(seed, 2000, 64, TinyWorldFoundation.Spec.defaults(), 3, 3, 32, 16, 2e-3, 5e-4, false,
-                    false, 16, 16, 48);
+                    false, 16, 16, 48, null);
         }
 
         /** The quick demo the tests run (same pipeline, a small world and short training). */
         public static Settings quick(long seed) {
             return new Settings(seed, 240, 64, TinyWorldFoundation.Spec.quick(), 1, 1, 32, 16, 2e-3, 5e-4, false, false, 8,
-                    16, 8);
+                    16, 8, null);
         }
 
         public Settings withImages(int n) {
             return new Settings(seed, n, imageSize, foundation, stage1Epochs, stage2Epochs, stage1Batch, stage2Batch,
-                    stage1Lr, stage2Lr, trainLlm, hazardousInstruct, maxNewTokens, evalBatch, probeItems);
+                    stage1Lr, stage2Lr, trainLlm, hazardousInstruct, maxNewTokens, evalBatch, probeItems, alignBand);
         }
 
         public Settings withHazardousInstruct(boolean keep) {
             return new Settings(seed, images, imageSize, foundation, stage1Epochs, stage2Epochs, stage1Batch, stage2Batch,
-                    stage1Lr, stage2Lr, trainLlm, keep, maxNewTokens, evalBatch, probeItems);
+                    stage1Lr, stage2Lr, trainLlm, keep, maxNewTokens, evalBatch, probeItems, alignBand);
+        }
+
+        public Settings withAlignBand(String band) {
+            return new Settings(seed, images, imageSize, foundation, stage1Epochs, stage2Epochs, stage1Batch, stage2Batch,
+                    stage1Lr, stage2Lr, trainLlm, hazardousInstruct, maxNewTokens, evalBatch, probeItems, band);
         }
     }
 
@@ -156,6 +163,11 @@ public final class TinyWorldDemo {
 
             progress.enter(BAND);
             LayerBand band = band(f.llava(), world, out.resolve("probe/foundation"), s, progress);
+            if (s.alignBand() != null) {
+                String[] ab = s.alignBand().split("\\.\\.");
+                band = new LayerBand(Integer.parseInt(ab[0].strip()), Integer.parseInt(ab[1].strip()));
+                progress.note("aligning over the band given: " + band);
+            }
 
             Map<String, Path> models = new LinkedHashMap<>();
             for (String method : List.of(TrainConfig.BASELINE, TrainConfig.TGA)) {
