@@ -25,6 +25,8 @@ import org.tga4j.eval.metrics.Rate;
  */
 final class DemoFigure {
     static final String FILE = "report.png";
+    private static final Color TEXT = new Color(31, 119, 180), BASELINE = new Color(255, 127, 14),
+            TGA = new Color(44, 160, 44), BAND = new Color(150, 150, 150);
 
     private DemoFigure() {}
 
@@ -35,6 +37,7 @@ final class DemoFigure {
         CategoryChart dsr = new CategoryChartBuilder().width(760).height(420)
                 .title("DSR on held-out hazardous images").yAxisTitle("DSR (%)").build();
         dsr.getStyler().setYAxisMin(0.0).setYAxisMax(100.0);
+        dsr.getStyler().setSeriesColors(new Color[] {TEXT, BASELINE, TGA});
         dsr.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         dsr.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         dsr.addSeries("text-only (ceiling)", classes, values(classes, base.textDsrByClass(), base.textDsr()));
@@ -43,6 +46,7 @@ final class DemoFigure {
 
         XYChart cos = new XYChartBuilder().width(760).height(420).title("cos(image, description) per layer, band "
                 + s.band()[0] + ".." + s.band()[1]).xAxisTitle("hidden-state index").yAxisTitle("cosine").build();
+        cos.getStyler().setSeriesColors(new Color[] {BASELINE, TGA, BAND});
         cos.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         cos.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         double[] x = new double[base.cosine().length];
@@ -51,7 +55,7 @@ final class DemoFigure {
         cos.addSeries("TGA", x, tga.cosine()).setMarker(SeriesMarkers.CIRCLE);
         double lo = Math.min(min(base.cosine()), min(tga.cosine())), hi = Math.max(max(base.cosine()), max(tga.cosine()));
         cos.addSeries("safety band", new double[] {s.band()[0], s.band()[0], s.band()[1], s.band()[1]},
-                new double[] {lo, hi, hi, lo}).setMarker(SeriesMarkers.NONE).setLineColor(new Color(150, 150, 150));
+                new double[] {lo, hi, hi, lo}).setMarker(SeriesMarkers.NONE);
 
         BufferedImage left = BitmapEncoder.getBufferedImage(dsr), right = BitmapEncoder.getBufferedImage(cos);
         BufferedImage both = new BufferedImage(left.getWidth() + right.getWidth(), Math.max(left.getHeight(),
