@@ -83,7 +83,7 @@ public final class TinyWorldDemo {
         /** The default demo (≤ 10 minutes cold on 2 cores). */
         public static Settings defaults(long seed) {
             return new Settings(seed, 2000, 64, TinyWorldFoundation.Spec.defaults(), 3, 3, 32, 16, 2e-3, 5e-4, false,
-                    false, 16, 16, 48, null);
+                    false, 12, 16, 48, null);
         }
 
         /** The quick demo the tests run (same pipeline, a small world and short training). */

@@ -68,7 +68,7 @@ public final class TinyWorldFoundation {
 
         /** The default demo's models. */
         public static Spec defaults() {
-            return new Spec(800, 4, 128, 4, 1, 8, 3e-3, 4, 128, 16, 2, 128, 20, 32, 1e-3, "llava_v1", 1);
+            return new Spec(800, 4, 128, 4, 1, 8, 3e-3, 4, 128, 16, 2, 128, 16, 32, 1e-3, "llava_v1", 1);
         }
 
         /** Small and short, for {@code tga demo --quick} and tests. */
