@@ -96,7 +96,8 @@ final class DemoProgress implements AutoCloseable {
     }
 
     private String extra(long etaSeconds) {
-        return message + (etaSeconds < 0 ? "" : String.format("  ETA %d:%02d", etaSeconds / 60, etaSeconds % 60));
+        // The ETA first: a narrow terminal cuts the end of the line.
+        return (etaSeconds < 0 ? "" : String.format("ETA %d:%02d  ", etaSeconds / 60, etaSeconds % 60)) + message;
     }
 
     private int indexOf(String name) {
