@@ -71,7 +71,8 @@ final class DemoReport {
                     .append("</code></li>");
         }
         h.append("<li>foundation probe (the band): <a href=\"probe/foundation/report.html\">report</a></li>");
-        h.append("<li>foundation models: <code>").append(esc(s.foundation())).append("</code></li></ul>");
+        h.append("<li>foundation models: <code>").append(esc(s.foundation())).append("</code>; what their pretraining"
+                + " measured:<pre>").append(esc(JSON.writeValueAsString(s.foundationStats()))).append("</pre></li></ul>");
         h.append("<h2>Settings</h2><pre>").append(esc(JSON.writeValueAsString(s.settings()))).append("</pre>");
         return h.append("</body></html>").toString();
     }

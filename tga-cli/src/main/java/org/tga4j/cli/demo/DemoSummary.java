@@ -20,7 +20,7 @@ import org.tga4j.projector.pretrain.TinyWorldFoundation;
  * against them. Written as {@code summary.json}.
  */
 public record DemoSummary(TinyWorldDemo.Settings settings, String foundation, boolean foundationCached,
-        int[] band, List<Method> methods, List<Check> checks, Map<String, JsonNode> training, double seconds) {
+        JsonNode foundationStats, int[] band, List<Method> methods, List<Check> checks, Map<String, JsonNode> training, double seconds) {
 
     /** One trained model's numbers. */
     public record Method(String name, Rate imageDsr, Map<String, Rate> imageDsrByClass, Rate overRefusal, Rate utility,
@@ -34,7 +34,7 @@ public record DemoSummary(TinyWorldDemo.Settings settings, String foundation, bo
             Map<String, Report> evals, Map<String, Report> probes, Map<String, JsonNode> training, double seconds) {
         List<Method> methods = new ArrayList<>();
         for (String m : evals.keySet()) methods.add(method(m, evals.get(m), probes.get(m), band));
-        return new DemoSummary(s, f.dir().toString(), f.cached(), new int[] {band.first(), band.last()}, methods,
+        return new DemoSummary(s, f.dir().toString(), f.cached(), f.stats(), new int[] {band.first(), band.last()}, methods,
                 checks(methods), training, seconds);
     }
 
