@@ -33,6 +33,11 @@ public final class LossCurvePlot {
             chart.addSeries("(1-p)^2 w L_hinge", steps,
                     metrics.stream().mapToDouble(m -> m.hingeScale() * m.hinge()).toArray()).setMarker(SeriesMarkers.NONE);
         }
+        savePng(chart, file);
+    }
+
+    /** Writes a chart as a PNG, atomically (temp file in the same folder, then a move). */
+    public static void savePng(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) {
         try {
             Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".loss_curve", ".png");
             try {

@@ -1,17 +1,13 @@
 package org.tga4j.projector.pretrain;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Objects;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.tga4j.projector.LossCurvePlot;
 
 /** {@code loss_curve.png} of a CLIP pretraining run: the contrastive loss, and the accuracies on a second axis. */
 public final class ClipLossPlot {
@@ -42,16 +38,6 @@ public final class ClipLossPlot {
             val.setYAxisGroup(1);
             val.setMarker(SeriesMarkers.CIRCLE);
         }
-        try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".loss_curve", ".png");
-            try {
-                BitmapEncoder.saveBitmap(chart, tmp.toString().replaceAll("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing loss curve " + file + ": " + e.getMessage(), e);
-        }
+        LossCurvePlot.savePng(chart, file);
     }
 }

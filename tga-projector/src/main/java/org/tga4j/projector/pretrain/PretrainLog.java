@@ -7,13 +7,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.tga4j.projector.LossCurvePlot;
 
 /**
  * {@code metrics.jsonl} (one {@link PretrainMetrics} per line, flushed each step) and {@code loss_curve.png} (the
@@ -89,17 +88,7 @@ public final class PretrainLog implements AutoCloseable {
         chart.getStyler().setXAxisTickMarkSpacingHint(120);
         chart.addSeries("loss", steps, loss).setMarker(SeriesMarkers.NONE);
         chart.addSeries("running mean (" + window + " steps)", steps, mean).setMarker(SeriesMarkers.NONE);
-        try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".loss_curve", ".png");
-            try {
-                BitmapEncoder.saveBitmap(chart, tmp.toString().replaceAll("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing loss curve " + file + ": " + e.getMessage(), e);
-        }
+        LossCurvePlot.savePng(chart, file);
     }
 
     @Override
