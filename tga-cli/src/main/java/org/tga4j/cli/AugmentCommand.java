@@ -2,12 +2,14 @@ package org.tga4j.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import org.tga4j.datasets.BadRecordReport;
 import org.tga4j.datasets.ImageRoot;
 import org.tga4j.retrieval.AugmentReport;
 import org.tga4j.retrieval.CaptionIndex;
+import org.tga4j.retrieval.ImageCaptions;
 import org.tga4j.retrieval.LeakGuard;
 import org.tga4j.retrieval.ReciprocalRankFusion;
 import org.tga4j.retrieval.TgaAugmenter;
@@ -16,7 +18,7 @@ import picocli.CommandLine.Option;
 
 /** {@code tga augment}: writes image_caption / retrieved_caption into LLaVA records. */
 @Command(name = "augment", mixinStandardHelpOptions = true,
-        description = "Write TGA's image_caption (the first gpt turn) and retrieved_caption (top-1 retrieved text, with retriever, "
+        description = "Write TGA's image_caption (the first gpt turn, or the image's caption from --captions) and retrieved_caption (top-1 retrieved text, with retriever, "
                 + "score, leak-guard rule and source id) into every image record of a LLaVA JSON file. Streaming; the output "
                 + "appears atomically when complete.")
 public final class AugmentCommand implements Callable<Integer> {
@@ -29,6 +31,12 @@ public final class AugmentCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "augmented LLaVA JSON output")
     Path out;
+
+    @Option(names = "--captions", paramLabel = "FILE", split = ",",
+            description = "caption files (JSONL id/text or LLaVA JSON) that give each record's image_caption by record id or image"
+                    + " file name; needed for instruction data (mix-665K style), whose first answer is not a caption."
+                    + " Default: the record's first gpt turn")
+    List<Path> captions;
 
     @Option(names = "--retriever", defaultValue = "bm25", description = "bm25, dense or hybrid (default ${DEFAULT-VALUE})")
     String retriever;
@@ -65,7 +73,8 @@ public final class AugmentCommand implements Callable<Integer> {
                 RetrievalOptions.OpenEmbedder e = RetrievalOptions.forQuerying(idx, embedder, clip);
                 ProgressBar bar = ProgressBars.bytes("augment", Files.isRegularFile(data) ? Files.size(data) : 1)) {
             TgaAugmenter aug = new TgaAugmenter(RetrievalOptions.retriever(idx, retriever, e.embedder(), rrfK), guard,
-                    imageRoot == null ? null : new ImageRoot(imageRoot));
+                    imageRoot == null ? null : new ImageRoot(imageRoot),
+                    captions == null || captions.isEmpty() ? null : ImageCaptions.read(captions, bad));
             r = aug.augmentFile(data, out, n, bad, ProgressBars.listener(bar));
         }
         System.out.printf("%,d records: %,d augmented, %,d text-only (unchanged), %,d without a hit, %,d bad (skipped) → %s%n",

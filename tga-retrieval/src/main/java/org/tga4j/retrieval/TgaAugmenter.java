@@ -16,8 +16,8 @@ import org.tga4j.datasets.LlavaRecord;
 import org.tga4j.datasets.PathEscapeException;
 
 /**
- * Writes TGA's two extra strings into LLaVA records: {@code image_caption} (the record's first gpt turn) and
- * {@code retrieved_caption} (the top-1 text a {@link Retriever} returns for that caption / image), with the
+ * Writes TGA's two extra strings into LLaVA records: {@code image_caption} (the record's first gpt turn, or the
+ * caption of its image from {@link ImageCaptions} — what instruction data needs) and {@code retrieved_caption} (the top-1 text a {@link Retriever} returns for that caption / image), with the
  * retriever, score, leak-guard rule and retrieved id in {@link LlavaRecord.RetrievalInfo} (written by
  * {@link LlavaJsonWriter} as {@code retriever}, {@code retrieval_score}, {@code retrieval_rule}, {@code retrieved_id}).
  */
@@ -34,23 +34,34 @@ public final class TgaAugmenter {
     private final Retriever retriever;
     private final LeakGuard guard;
     private final ImageRoot imageRoot;
+    private final ImageCaptions captions;
 
     /**
      * @param imageRoot root that record image paths resolve against, for image→text kNN (dense/hybrid with an
      *     image tower); {@code null} to query with the caption text only
      */
     public TgaAugmenter(Retriever retriever, LeakGuard guard, ImageRoot imageRoot) {
+        this(retriever, guard, imageRoot, null);
+    }
+
+    /**
+     * @param captions where each record's {@code image_caption} comes from; {@code null} = the record's first gpt turn
+     *     (right for caption records such as LCS-558K's, wrong for instruction records); a record whose image has no
+     *     caption there is a bad record
+     */
+    public TgaAugmenter(Retriever retriever, LeakGuard guard, ImageRoot imageRoot, ImageCaptions captions) {
         this.retriever = retriever;
         this.guard = guard;
         this.imageRoot = imageRoot;
+        this.captions = captions;
     }
 
     /** Augments one record. Never throws for a bad record: returns {@link Status#BAD} with a message instead. */
     public Outcome augment(LlavaRecord r) {
         if (!r.hasImage()) return new Outcome(r, Status.TEXT_ONLY, null);
-        String caption = r.firstAnswer();
+        String caption = captions == null ? r.firstAnswer() : captions.captionFor(r);
         if (caption == null || caption.isBlank()) {
-            return bad(r, "has an image but no gpt turn to use as image_caption");
+            return bad(r, captions == null ? "has an image but no gpt turn to use as image_caption" : captions.missing(r));
         }
         Path image = null;
         if (imageRoot != null) {

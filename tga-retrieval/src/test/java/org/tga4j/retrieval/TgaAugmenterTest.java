@@ -119,6 +119,47 @@ class TgaAugmenterTest {
     }
 
     @Test
+    void instructionRecordsTakeTheirImagesCaptionFromCaptionFiles() throws IOException {
+        Path data = Files.writeString(tmp.resolve("blip_laion_cc_sbu_558k.json"), LLAVA);
+        Path dir = indexFromLlava(data);
+        // mix-665K style: the first answer is not a caption; one record is found by id, one by its image file name,
+        // one has no caption anywhere
+        Path instruct = Files.writeString(tmp.resolve("llava_v1_5_mix665k.json"), """
+                [
+                 {"id": "004539375", "image": "00453/004539375.jpg", "conversations": [
+                   {"from": "human", "value": "<image>\\nIs there a pillow?"}, {"from": "gpt", "value": "Yes."}]},
+                 {"id": "q-17", "image": "coco/train2017/002239345.jpg", "conversations": [
+                   {"from": "human", "value": "<image>\\nWhat color is the watch?"}, {"from": "gpt", "value": "Grey."}]},
+                 {"id": "q-18", "image": "coco/train2017/999.jpg", "conversations": [
+                   {"from": "human", "value": "<image>\\nWhat is this?"}, {"from": "gpt", "value": "A cat."}]}
+                ]
+                """);
+        Path captionFile = Files.writeString(tmp.resolve("captions.jsonl"), """
+                {"id": "004539375", "text": "a luxury watch box with a memory foam pillow"}
+                {"id": "002239345", "contents": "a grey watch with an army style strap"}
+                """);
+        BadRecordReport bad = BadRecordReport.skipping();
+        ImageCaptions captions = ImageCaptions.read(List.of(captionFile), BadRecordReport.failing());
+        assertEquals(2, captions.size());
+        Path out = tmp.resolve("instruct_augmented.json");
+        try (CaptionIndex idx = CaptionIndex.open(dir)) {
+            AugmentReport rep = new TgaAugmenter(idx.bm25(), LeakGuard.EXCLUDE_SELF, null, captions)
+                    .augmentFile(instruct, out, 1, bad, ProgressListener.NONE);
+            assertEquals(2, rep.augmented());
+            assertEquals(1, rep.bad());
+        }
+        String problem = bad.records().get(0).problem();
+        assertTrue(problem.contains("q-18") && problem.contains("'999'") && problem.contains("captions.jsonl"), problem);
+        JsonNode arr = new ObjectMapper().readTree(out.toFile());
+        assertEquals(2, arr.size(), "the record without a caption is skipped and reported");
+        assertEquals("a luxury watch box with a memory foam pillow", arr.get(0).get("image_caption").asText());
+        assertNotEquals("004539375", arr.get(0).get("retrieved_id").asText(), "the image's own caption stays excluded");
+        assertEquals("a grey watch with an army style strap", arr.get(1).get("image_caption").asText(),
+                "found by the image's file name");
+        assertEquals("Grey.", arr.get(1).get("conversations").get(1).get("value").asText());
+    }
+
+    @Test
     void failOnBadLeavesNoPartialOutput() throws IOException {
         Path data = Files.writeString(tmp.resolve("data.json"), LLAVA);
         Path dir = indexFromLlava(data);

@@ -30,6 +30,7 @@ import org.tga4j.projector.pretrain.TinyWorldFoundation;
 import org.tga4j.retrieval.AugmentReport;
 import org.tga4j.retrieval.CaptionFiles;
 import org.tga4j.retrieval.CaptionIndex;
+import org.tga4j.retrieval.ImageCaptions;
 import org.tga4j.retrieval.IndexSettings;
 import org.tga4j.retrieval.LeakGuard;
 import org.tga4j.retrieval.ProgressListener;
@@ -227,8 +228,12 @@ public final class TinyWorldDemo {
         CaptionFiles.index(List.of(world.resolve("captions/captions.jsonl")), index, IndexSettings.defaults(), null, bad,
                 ProgressListener.NONE);
         Files.createDirectories(data);
+        // An instruction record's first answer ("Yes.", "The cup is green.") is not a caption: every record's
+        // image_caption is its image's caption from the world's corpus, as the paper's stage 2 uses.
+        Path captionFile = world.resolve("captions/captions.jsonl");
+        ImageCaptions captions = ImageCaptions.read(List.of(captionFile), bad);
         try (CaptionIndex idx = CaptionIndex.open(index)) {
-            TgaAugmenter aug = new TgaAugmenter(idx.bm25(), LeakGuard.parse("exclude-self"), null);
+            TgaAugmenter aug = new TgaAugmenter(idx.bm25(), LeakGuard.parse("exclude-self"), null, captions);
             for (String f : List.of("pretrain_train.json", "instruct_train.json")) {
                 AugmentReport r = aug.augmentFile(world.resolve("llava").resolve(f), data.resolve(f),
                         Runtime.getRuntime().availableProcessors(), bad, (d, t) -> progress.update(d, t, f));
