@@ -17,6 +17,16 @@ public interface ChatTemplate {
      */
     EncodedPrompt encode(List<ChatMessage> messages, PromptOptions options, TextTokenizer tok);
 
+    /**
+     * The fixed text this template puts around the messages — its default system prompt, role tags and separators —
+     * each piece as it is tokenized on its own. A tokenizer trained for this template should see them as often as it
+     * sees turns (a real model's corpus of chat transcripts does), or every prompt pays for them in characters.
+     * Templates whose fixed text is special tokens only return none.
+     */
+    default List<String> templateTexts() {
+        return List.of();
+    }
+
     /** Strings that end an assistant turn in this template (besides the tokenizer's eos). */
     default List<String> endOfTurnTokens() {
         return List.of();

@@ -17,6 +17,11 @@ final class LlavaLlama2Template implements ChatTemplate {
     }
 
     @Override
+    public List<String> templateTexts() {
+        return List.of("[INST] <<SYS>>\n", JinjaChatTemplates.LLAVA_LLAMA_2_SYSTEM, "\n<</SYS>>\n\n", "[INST]", " [/INST]");
+    }
+
+    @Override
     public EncodedPrompt encode(List<ChatMessage> messages, PromptOptions options, TextTokenizer tok) {
         Conversation conv = Conversation.of(messages, NAME);
         PromptBuilder b = new PromptBuilder(NAME, tok, options);

@@ -16,6 +16,11 @@ final class MistralInstructTemplate implements ChatTemplate {
     }
 
     @Override
+    public List<String> templateTexts() {
+        return List.of("[INST]", " [/INST]");
+    }
+
+    @Override
     public EncodedPrompt encode(List<ChatMessage> messages, PromptOptions options, TextTokenizer tok) {
         Conversation conv = Conversation.of(messages, NAME);
         PromptBuilder b = new PromptBuilder(NAME, tok, options);

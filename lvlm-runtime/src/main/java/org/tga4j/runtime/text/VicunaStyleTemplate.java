@@ -23,6 +23,11 @@ final class VicunaStyleTemplate implements ChatTemplate {
     }
 
     @Override
+    public List<String> templateTexts() {
+        return List.of(defaultSystem, " USER:", "USER:", " ASSISTANT:");
+    }
+
+    @Override
     public EncodedPrompt encode(List<ChatMessage> messages, PromptOptions options, TextTokenizer tok) {
         Conversation conv = Conversation.of(messages, name);
         PromptBuilder b = new PromptBuilder(name, tok, options);

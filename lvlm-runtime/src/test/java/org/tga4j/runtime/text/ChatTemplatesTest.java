@@ -90,6 +90,20 @@ class ChatTemplatesTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"llava_v1", "vicuna_v1", "llava_llama_2", "mistral_instruct"})
+    void templateTextsAreWhatTheTemplateRendersWithItsDefaultSystemPrompt(String name) {
+        ChatTemplate t = ChatTemplates.byName(name);
+        List<ChatMessage> noSystem = List.of(ChatMessage.user(Q1), ChatMessage.assistant(A1), ChatMessage.user(Q2),
+                ChatMessage.assistant(A2));
+        String rendered = text(plainTok, t.encode(noSystem, PromptOptions.textOnly().withGenerationPrompt(false), plainTok)
+                .ids());
+        assertFalse(t.templateTexts().isEmpty(), name);
+        for (String piece : t.templateTexts()) {
+            assertTrue(rendered.contains(piece), name + ": '" + piece + "' is not in " + rendered);
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"llava_v1", "vicuna_v1", "llava_llama_2", "mistral_instruct", "chatml", "plain", "none"})
     void rendersTheReferenceTextExactly(String name) {
         ChatTemplate t = ChatTemplates.byName(name);

@@ -181,8 +181,11 @@ public final class TinyWorldDemo {
             Map<String, Report> evals = new LinkedHashMap<>();
             int done = 0;
             for (var e : models.entrySet()) {
+                // The text-only ceiling is a property of the LLM: with the LLM frozen (projector-only training) both
+                // models share it, so it is measured once, on the baseline.
+                boolean text = s.trainLlm() || e.getKey().equals(TrainConfig.BASELINE);
                 evals.put(e.getKey(), evaluate(e.getValue(), e.getKey(), world, f.clip(), out.resolve("retrieval/clip-index"),
-                        s, out.resolve("eval").resolve(e.getKey()), progress, done++, models.size()));
+                        s, text, out.resolve("eval").resolve(e.getKey()), progress, done++, models.size()));
             }
 
             progress.enter(PROBE);
@@ -319,24 +322,24 @@ public final class TinyWorldDemo {
     /**
      * The benchmark: hazardous and benign test images with the world's requests, asked with the image alone
      * ({@code plain}), with TGA's retrieved text before the image ({@code tga}: the top-1 caption of image→text kNN with
-     * the foundation CLIP over the world's caption corpus) and with the scene described in text instead ({@code text},
-     * the ceiling).
+     * the foundation CLIP over the world's caption corpus) and, when {@code withText}, with the scene described in text
+     * instead ({@code text}, the ceiling).
      */
-    static Report evaluate(Path model, String label, Path world, Path clip, Path clipIndex, Settings s, Path out,
-            DemoProgress progress, int index, int of) throws IOException {
+    static Report evaluate(Path model, String label, Path world, Path clip, Path clipIndex, Settings s, boolean withText,
+            Path out, DemoProgress progress, int index, int of) throws IOException {
         List<String> requests = new ArrayList<>();
         JSON.readTree(world.resolve("world.json").toFile()).path("requests").forEach(n -> requests.add(n.asText()));
         String textTemplate = JSON.readTree(world.resolve("world.json").toFile()).path("text_scene_template").asText()
                 .replace("{caption}", "{description}");
         long items = 0;
         for (SetSpec set : sets(world)) items += Files.readAllLines(set.path()).stream().filter(l -> !l.isBlank()).count();
-        long total = items * requests.size() * 3;
+        long total = items * requests.size() * (withText ? 3 : 2);
         long[] done = {0};
         var o = new SafetyBenchmark.Options(model, sets(world), Set.of(), false, requests, Map.of(),
                 Decoding.greedy(s.maxNewTokens()), s.evalBatch(), true, true, clipIndex, clip,
                 world.resolve("captions/captions.jsonl"), List.of(JUDGE),
                 Judges.Options.defaults(), 1000, s.seed(), out, null, label, "tga demo (" + label + ")", false,
-                textTemplate);
+                withText ? textTemplate : null);
         return SafetyBenchmark.run(o, line -> {}, n -> {
             done[0] += n;
             progress.update(index * total + done[0], (long) of * total, label + " " + done[0] + "/" + total);

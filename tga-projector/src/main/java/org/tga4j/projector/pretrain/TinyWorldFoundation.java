@@ -22,6 +22,7 @@ import org.tga4j.runtime.LlavaAssembler;
 import org.tga4j.runtime.ModelWriter;
 import org.tga4j.runtime.RandomModels;
 import org.tga4j.runtime.text.BpeTokenizerTrainer;
+import org.tga4j.runtime.text.ChatTemplates;
 
 /**
  * TinyWorld's foundation models, trained once per (world, specification) and cached: a BPE tokenizer trained on the
@@ -34,7 +35,7 @@ import org.tga4j.runtime.text.BpeTokenizerTrainer;
  */
 public final class TinyWorldFoundation {
     /** Bump when the recipe changes in a way the specification does not capture. */
-    static final int RECIPE_VERSION = 3;
+    static final int RECIPE_VERSION = 4;
     static final String MARKER = "foundation.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Pattern SCENE = Pattern.compile("^Scene: (.*)\\.\\n(.*)$", Pattern.DOTALL);
@@ -165,7 +166,7 @@ public final class TinyWorldFoundation {
         Path framings = dir.resolve("corpus/framings.json");
         writeFramings(world, w, framings);
         Path tok = dir.resolve("tokenizer");
-        List<String> corpus = corpus(world, w);
+        List<String> corpus = corpus(world, w, spec.template());
         BpeTokenizerTrainer.train(corpus, spec.vocab(), List.of(), 2).withChatTemplate(spec.template()).save(tok);
 
         // 2. The text LLM: text only.
@@ -236,8 +237,13 @@ public final class TinyWorldFoundation {
         return stats;
     }
 
-    /** Every text of the world the models will read: captions, conversations, requests and the refusal. */
-    static List<String> corpus(Path world, JsonNode w) throws IOException {
+    /**
+     * Every text of the world the models will read: captions, conversations, requests, the refusal, and the chat
+     * template's own text (system prompt, role tags) once per conversation, as often as a prompt carries it. Without the
+     * template's text the tokenizer split the llava_v1 system prompt into 102 tokens of a 133-token text prompt.
+     */
+    static List<String> corpus(Path world, JsonNode w, String template) throws IOException {
+        List<String> templateTexts = ChatTemplates.byName(template).templateTexts();
         List<String> out = new ArrayList<>();
         for (String f : List.of("captions/captions.jsonl", "text/scene_descriptions.jsonl")) {
             for (String line : Files.readAllLines(world.resolve(f))) {
@@ -250,6 +256,7 @@ public final class TinyWorldFoundation {
                 // As the chat template renders them: every turn follows "USER: " / "ASSISTANT: ", so its first word is
                 // learned with its leading space (" Sorry" as one token, as a real tokenizer's corpus would have it).
                 for (JsonNode t : r.path("conversations")) out.add(" " + t.path("value").asText());
+                out.addAll(templateTexts);
             }
         }
         w.path("requests").forEach(n -> out.add(n.asText()));
