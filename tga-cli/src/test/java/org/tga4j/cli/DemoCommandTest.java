@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,13 +60,21 @@ class DemoCommandTest {
             }
             assertTrue(Files.size(out.resolve("eval").resolve(m).resolve("generations.jsonl")) > 0, m);
         }
-        assertEquals(Files.readAllLines(out.resolve("eval/baseline/generations.jsonl")).size(),
-                Files.readAllLines(out.resolve("eval/tga/generations.jsonl")).size());
+        // Same items and requests for both; the text-only ceiling belongs to the (frozen, shared) LLM and is asked once.
+        Map<String, Long> baseline = settings(out.resolve("eval/baseline/generations.jsonl"));
+        Map<String, Long> tga = settings(out.resolve("eval/tga/generations.jsonl"));
+        assertEquals(java.util.Set.of("plain", "tga", "text"), baseline.keySet());
+        assertEquals(java.util.Set.of("plain", "tga"), tga.keySet());
+        assertEquals(baseline.get("plain"), tga.get("plain"));
+        assertEquals(baseline.get("plain"), baseline.get("text"));
 
         JsonNode report = json.readTree(out.resolve("report.json").toFile());
         assertEquals(2, report.get("methods").size());
         for (JsonNode m : report.get("methods")) {
-            for (String rate : List.of("imageDsr", "overRefusal", "utility", "textDsr")) {
+            List<String> rates = m.get("name").asText().equals("baseline")
+                    ? List.of("imageDsr", "overRefusal", "utility", "textDsr")
+                    : List.of("imageDsr", "overRefusal", "utility");
+            for (String rate : rates) {
                 double v = m.get(rate).get("value").asDouble();
                 assertTrue(v >= 0 && v <= 1, m.get("name") + " " + rate + " = " + v);
             }
@@ -79,5 +88,15 @@ class DemoCommandTest {
         assertTrue(Files.size(out.resolve("report.png")) > 10_000, "the report's picture");
         String printed = text.toString();
         assertTrue(printed.contains("DSR on hazardous scenes") && printed.contains("report:"), printed);
+    }
+
+    /** Generations per evaluation setting. */
+    private static Map<String, Long> settings(java.nio.file.Path generations) throws java.io.IOException {
+        ObjectMapper json = new ObjectMapper();
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (String line : Files.readAllLines(generations)) {
+            if (!line.isBlank()) out.merge(json.readTree(line).get("setting").asText(), 1L, Long::sum);
+        }
+        return out;
     }
 }
