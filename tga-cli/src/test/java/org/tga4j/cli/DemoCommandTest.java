@@ -16,6 +16,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tga4j.projector.pretrain.TinyWorldFoundation;
+import org.tga4j.runtime.text.ChatTemplates;
+import org.tga4j.runtime.text.TextTokenizer;
 
 /**
  * {@code tga demo --quick} end to end, cold (an empty foundation cache): every stage runs and leaves what the next
@@ -46,6 +48,12 @@ class DemoCommandTest {
             assertTrue(Files.isRegularFile(entry.resolve(m).resolve("model.safetensors")), m);
         }
         assertTrue(Files.isRegularFile(entry.resolve("llm/tokenizer.json")));
+        // The tokenizer learned the chat template's own text: its system prompt is words, not characters (147 chars).
+        try (TextTokenizer tok = TextTokenizer.load(entry.resolve("llm"))) {
+            for (String piece : ChatTemplates.byName("llava_v1").templateTexts()) {
+                assertTrue(tok.encode(piece).length <= Math.max(3, piece.length() / 4), piece + " -> " + tok.encode(piece).length);
+            }
+        }
         assertTrue(Files.isRegularFile(entry.resolve("foundation.json")));
         // A second run finds them: same world, same specification, same entry.
         var again = TinyWorldFoundation.ensure(out.resolve("world"), TinyWorldFoundation.Spec.quick(), cache, null);
