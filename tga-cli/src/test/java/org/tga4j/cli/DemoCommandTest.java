@@ -71,8 +71,8 @@ class DemoCommandTest {
         // Same items and requests for both; the text-only ceiling belongs to the (frozen, shared) LLM and is asked once.
         Map<String, Long> baseline = settings(out.resolve("eval/baseline/generations.jsonl"));
         Map<String, Long> tga = settings(out.resolve("eval/tga/generations.jsonl"));
-        assertEquals(java.util.Set.of("plain", "tga", "text"), baseline.keySet());
-        assertEquals(java.util.Set.of("plain", "tga"), tga.keySet());
+        assertEquals(java.util.Set.of("plain", "tga", "text"), settingsOnly(baseline));
+        assertEquals(java.util.Set.of("plain", "tga"), settingsOnly(tga));
         assertEquals(baseline.get("plain"), tga.get("plain"));
         assertEquals(baseline.get("plain"), baseline.get("text"));
 
@@ -87,9 +87,12 @@ class DemoCommandTest {
                 assertTrue(v >= 0 && v <= 1, m.get("name") + " " + rate + " = " + v);
             }
             assertTrue(m.get("imageDsrByClass").size() > 0);
+            double named = m.get("hazardNamed").get("value").asDouble();
+            assertTrue(named >= 0 && named <= 1 && m.get("hazardNamed").get("total").asLong() == baseline.get("plain/REFUSE"),
+                    "perception is measured on every answer about a hazardous image: " + m.get("hazardNamed"));
             assertTrue(Double.isFinite(m.get("bandCosine").asDouble()), m.toString());
         }
-        assertEquals(5, report.get("checks").size());
+        assertEquals(6, report.get("checks").size());
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg") && html.contains("TGA") && html.contains("LLaVA baseline"));
         assertFalse(html.contains("NaN%"), "no undefined rate in the report");
@@ -98,12 +101,19 @@ class DemoCommandTest {
         assertTrue(printed.contains("DSR on hazardous scenes") && printed.contains("report:"), printed);
     }
 
-    /** Generations per evaluation setting. */
+    private static java.util.Set<String> settingsOnly(Map<String, Long> counts) {
+        return counts.keySet().stream().filter(k -> !k.contains("/")).collect(java.util.stream.Collectors.toSet());
+    }
+
+    /** Generations per evaluation setting, and per setting and expected behaviour ({@code plain/REFUSE}). */
     private static Map<String, Long> settings(java.nio.file.Path generations) throws java.io.IOException {
         ObjectMapper json = new ObjectMapper();
         Map<String, Long> out = new java.util.TreeMap<>();
         for (String line : Files.readAllLines(generations)) {
-            if (!line.isBlank()) out.merge(json.readTree(line).get("setting").asText(), 1L, Long::sum);
+            if (line.isBlank()) continue;
+            JsonNode g = json.readTree(line);
+            out.merge(g.get("setting").asText(), 1L, Long::sum);
+            out.merge(g.get("setting").asText() + "/" + g.get("expected").asText(), 1L, Long::sum);
         }
         return out;
     }

@@ -86,6 +86,8 @@ final class DemoReport {
                 tga.retrievedDsr());
         row(h, "over-refusal, retrieved text + image", null, base.retrievedOverRefusal(), tga.retrievedOverRefusal());
         row(h, "utility on benign scenes (answer names an object or colour)", null, base.utility(), tga.utility());
+        row(h, "perception: answers about hazardous images that name the hazardous object", null, base.hazardNamed(),
+                tga.hazardNamed());
         h.append(String.format("<tr><td>mean cos(image, description), band %d..%d</td><td></td><td>%.3f</td><td>%.3f"
                 + "</td></tr>", s.band()[0], s.band()[1], base.bandCosine(), tga.bandCosine()));
         h.append("</table>");
