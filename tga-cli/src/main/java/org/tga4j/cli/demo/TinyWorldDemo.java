@@ -19,9 +19,9 @@ import org.tga4j.eval.bench.Evaluator;
 import org.tga4j.eval.bench.SafetyBenchmark;
 import org.tga4j.eval.bench.SetSpec;
 import org.tga4j.eval.judge.Judges;
+import org.tga4j.eval.judge.RefusalTokens;
 import org.tga4j.eval.metrics.Bootstrap;
 import org.tga4j.eval.metrics.Rate;
-import org.tga4j.eval.judge.RefusalTokens;
 import org.tga4j.eval.probe.SafetyProbe;
 import org.tga4j.eval.report.Report;
 import org.tga4j.projector.Checkpoints;
@@ -236,12 +236,11 @@ public final class TinyWorldDemo {
      */
     static void augment(Path world, Path index, Path data, DemoProgress progress) throws IOException {
         BadRecordReport bad = BadRecordReport.skipping();
-        CaptionFiles.index(List.of(world.resolve("captions/captions.jsonl")), index, IndexSettings.defaults(), null, bad,
-                ProgressListener.NONE);
+        Path captionFile = world.resolve("captions/captions.jsonl");
+        CaptionFiles.index(List.of(captionFile), index, IndexSettings.defaults(), null, bad, ProgressListener.NONE);
         Files.createDirectories(data);
         // An instruction record's first answer ("Yes.", "The cup is green.") is not a caption: every record's
         // image_caption is its image's caption from the world's corpus, as the paper's stage 2 uses.
-        Path captionFile = world.resolve("captions/captions.jsonl");
         ImageCaptions captions = ImageCaptions.read(List.of(captionFile), bad);
         try (CaptionIndex idx = CaptionIndex.open(index)) {
             TgaAugmenter aug = new TgaAugmenter(idx.bm25(), LeakGuard.parse("exclude-self"), null, captions);
