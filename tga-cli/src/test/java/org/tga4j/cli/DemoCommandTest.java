@@ -55,6 +55,12 @@ class DemoCommandTest {
             }
         }
         assertTrue(Files.isRegularFile(entry.resolve("foundation.json")));
+        JsonNode probe = new ObjectMapper().readTree(entry.resolve("foundation.json").toFile()).path("clip")
+                .path("vision_probe");
+        assertTrue(probe.path("testImages").asInt() > 0 && probe.path("trainImages").asInt() > 0, probe.toString());
+        for (String acc : List.of("classAccuracy", "colourAccuracy")) {
+            assertTrue(probe.path(acc).asDouble(-1) >= 0 && probe.path(acc).asDouble(-1) <= 1, acc + " " + probe);
+        }
         // A second run finds them: same world, same specification, same entry.
         var again = TinyWorldFoundation.ensure(out.resolve("world"), TinyWorldFoundation.Spec.quick(), cache, null);
         assertTrue(again.cached());

@@ -234,6 +234,17 @@ public final class TinyWorldFoundation {
                 dir.resolve("llava"), false);
         ModelWriter.deleteRecursively(llmInit);
         ModelWriter.deleteRecursively(clipInit);
+
+        // 5. What the LLaVA will see: do the vision features it reads separate the object classes?
+        VisionProbe.Result vp = VisionProbe.run(dir.resolve("llava"), world);
+        if (Double.isNaN(vp.classAccuracy())) {
+            l.log("vision probe skipped: the world has no single-object images in both the train and the test split");
+        } else {
+            l.log(String.format("vision features LLaVA reads: held-out class probe %.1f%% (chance %.1f%%), colour %.1f%%"
+                    + " (%d train / %d test single-object images)", 100 * vp.classAccuracy(), 100 * vp.classChance(),
+                    100 * vp.colourAccuracy(), vp.trainImages(), vp.testImages()));
+            cs.set("vision_probe", JSON.valueToTree(vp));
+        }
         return stats;
     }
 
