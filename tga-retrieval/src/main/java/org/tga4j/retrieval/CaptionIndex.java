@@ -49,6 +49,7 @@ public final class CaptionIndex implements AutoCloseable {
     private final ExecutorService searchPool;
     private final IndexMetadata metadata;
     private final Analyzer analyzer;
+    private volatile HeapBm25Searcher heapBm25;
 
     private CaptionIndex(Path path, FSDirectory directory, DirectoryReader reader, IndexMetadata metadata, int searchThreads) {
         this.path = path;
@@ -206,31 +207,51 @@ public final class CaptionIndex implements AutoCloseable {
     }
 
     /**
-     * The BM25 query for a text: the analysed terms as SHOULD clauses (a repeated term is boosted by its count),
-     * built term by term so that no character of the text is ever interpreted as query syntax.
+     * The analysed terms of a text with their counts, in first-seen order; a text with more distinct terms than
+     * Lucene's clause limit keeps the first ones (enough to rank).
      */
-    Query textQuery(String text) {
+    Map<String, Integer> queryTerms(String text) {
         Map<String, Integer> counts = new LinkedHashMap<>();
+        int max = IndexSearcher.getMaxClauseCount() - 1; // one below Lucene's clause limit
         try (TokenStream ts = analyzer.tokenStream(CaptionSchema.TEXT, text)) {
             CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
             ts.reset();
             while (ts.incrementToken()) {
-                counts.merge(term.toString(), 1, Integer::sum);
+                String t = term.toString();
+                if (counts.size() < max || counts.containsKey(t)) counts.merge(t, 1, Integer::sum);
             }
             ts.end();
         } catch (IOException e) {
             throw new UncheckedIOException("analysing query text failed", e);
         }
+        return counts;
+    }
+
+    /**
+     * The BM25 query for a text: the analysed terms as SHOULD clauses (a repeated term is boosted by its count),
+     * built term by term so that no character of the text is ever interpreted as query syntax.
+     */
+    Query textQuery(String text) {
+        Map<String, Integer> counts = queryTerms(text);
         if (counts.isEmpty()) return new MatchNoDocsQuery("query has no indexable terms");
         BooleanQuery.Builder b = new BooleanQuery.Builder();
-        int max = IndexSearcher.getMaxClauseCount() - 1; // one below Lucene's clause limit
-        int n = 0;
         for (Map.Entry<String, Integer> e : counts.entrySet()) {
-            if (n++ == max) break; // extremely long texts: the first terms are enough to rank
             Query tq = new TermQuery(new Term(CaptionSchema.TEXT, e.getKey()));
             b.add(e.getValue() == 1 ? tq : new BoostQuery(tq, e.getValue()), BooleanClause.Occur.SHOULD);
         }
         return b.build();
+    }
+
+    /** The in-memory BM25 searcher, built on first use (about a second and ~40 MB of heap per million captions). */
+    HeapBm25Searcher heapBm25() throws IOException {
+        HeapBm25Searcher h = heapBm25;
+        if (h == null) {
+            synchronized (this) {
+                h = heapBm25;
+                if (h == null) heapBm25 = h = new HeapBm25Searcher(searcher, searchPool);
+            }
+        }
+        return h;
     }
 
     Hit load(StoredFields fields, int doc, double score, String retriever) throws IOException {
@@ -242,6 +263,14 @@ public final class CaptionIndex implements AutoCloseable {
         StoredFields fields = searcher.storedFields();
         List<Hit> hits = new ArrayList<>(docs.length);
         for (ScoreDoc sd : docs) hits.add(load(fields, sd.doc, score.of(sd), retriever));
+        return hits;
+    }
+
+    /** BM25 hits for ranked entries, texts (and ids) from stored fields. */
+    List<Hit> load(List<TopK.Entry> ranked) throws IOException {
+        StoredFields fields = searcher.storedFields();
+        List<Hit> hits = new ArrayList<>(ranked.size());
+        for (TopK.Entry e : ranked) hits.add(load(fields, e.doc(), e.score(), Bm25Retriever.NAME));
         return hits;
     }
 
