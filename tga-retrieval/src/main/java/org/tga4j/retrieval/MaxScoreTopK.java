@@ -86,6 +86,13 @@ final class MaxScoreTopK {
             for (int i = essential; i < nt; i++) accumulate(cur[i], norms, ws, we);
             float thr = top.threshold();
             int words = (we - ws + 63) >>> 6;
+            // non-essential terms, best first: drop the candidates that cannot reach the k-th score even with this
+            // and all weaker terms, then add this term's scores to the rest
+            for (int i = essential - 1; i >= 0; i--) {
+                int candidates = prune(words, upper[i], thr);
+                if (candidates == 0) break;
+                addNonEssential(cur[i], norms, ws, we, candidates);
+            }
             for (int w = 0; w < words; w++) {
                 long word = bits[w];
                 if (word == 0) continue;
@@ -93,23 +100,68 @@ final class MaxScoreTopK {
                 while (word != 0) {
                     int o = (w << 6) + Long.numberOfTrailingZeros(word);
                     word &= word - 1;
-                    double s = acc[o];
+                    float score = (float) acc[o];
                     acc[o] = 0;
-                    int d = ws + o;
-                    boolean competitive = true;
-                    for (int i = essential - 1; i >= 0; i--) {
-                        if ((float) (s + upper[i]) < thr) {
-                            competitive = false;
-                            break;
-                        }
-                        Cursor c = cur[i];
-                        int p = advance(c, d);
-                        if (p < c.end && c.docs[p] == d) s += score(c, p, d, norms);
-                    }
-                    if (competitive && (float) s >= thr && top.offer(d, (float) s)) thr = top.threshold();
+                    if (score >= thr && top.offer(ws + o, score)) thr = top.threshold();
                 }
             }
             essential = firstEssential(upper, essential, top.threshold());
+        }
+    }
+
+    /**
+     * Drops the window's candidates whose score so far plus {@code bound} rounds below {@code threshold}; returns how
+     * many are left.
+     */
+    private int prune(int words, double bound, float threshold) {
+        int left = 0;
+        for (int w = 0; w < words; w++) {
+            long word = bits[w];
+            long keep = word;
+            while (word != 0) {
+                int bit = Long.numberOfTrailingZeros(word);
+                word &= word - 1;
+                int o = (w << 6) + bit;
+                if ((float) (acc[o] + bound) < threshold) {
+                    keep &= ~(1L << bit);
+                    acc[o] = 0;
+                }
+            }
+            bits[w] = keep;
+            left += Long.bitCount(keep);
+        }
+        return left;
+    }
+
+    /**
+     * Adds the scores of {@code c}'s documents in {@code [ws, we)} to the window's candidates only: by walking the
+     * term's postings in the window when they are few next to the candidates, else by seeking each candidate.
+     */
+    private void addNonEssential(Cursor c, byte[] norms, int ws, int we, int candidates) {
+        int[] docs = c.docs;
+        int p0 = advance(c, ws);
+        if (p0 >= c.end) return;
+        int pEnd = lowerBound(docs, p0, Math.min(c.end, p0 + 8 * candidates + 1), we);
+        if (pEnd < p0 + 8 * candidates + 1 || pEnd == c.end) {
+            for (int p = p0; p < pEnd; p++) {
+                int d = docs[p];
+                int o = d - ws;
+                if ((bits[o >>> 6] & (1L << o)) != 0) acc[o] += score(c, p, d, norms);
+            }
+            c.pos = pEnd;
+            return;
+        }
+        int words = (we - ws + 63) >>> 6;
+        for (int w = 0; w < words; w++) {
+            long word = bits[w];
+            while (word != 0) {
+                int o = (w << 6) + Long.numberOfTrailingZeros(word);
+                word &= word - 1;
+                int d = ws + o;
+                int p = advance(c, d);
+                if (p >= c.end) return;
+                if (docs[p] == d) acc[o] += score(c, p, d, norms);
+            }
         }
     }
 

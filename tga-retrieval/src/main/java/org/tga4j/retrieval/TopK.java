@@ -19,8 +19,14 @@ final class TopK {
     record Entry(int doc, float score, BytesRef id) {}
 
     /** Best first. */
-    static final Comparator<Entry> RANK = Comparator.comparingDouble((Entry e) -> e.score).reversed()
-            .thenComparing(Entry::id).thenComparingInt(Entry::doc);
+    static final Comparator<Entry> RANK = TopK::rank;
+
+    private static int rank(Entry a, Entry b) {
+        int c = Float.compare(b.score, a.score);
+        if (c != 0) return c;
+        c = a.id.compareTo(b.id);
+        return c != 0 ? c : Integer.compare(a.doc, b.doc);
+    }
 
     private final int n;
     private final PriorityQueue<Entry> worstFirst;
@@ -32,7 +38,7 @@ final class TopK {
     TopK(int n) {
         if (n < 1) throw new IllegalArgumentException("n must be >= 1, got " + n);
         this.n = n;
-        this.worstFirst = new PriorityQueue<>(n + 1, RANK.reversed());
+        this.worstFirst = new PriorityQueue<>(n + 1, (a, b) -> rank(b, a));
     }
 
     /** Documents offered from now on are doc ids of {@code leaf}, in increasing order. */

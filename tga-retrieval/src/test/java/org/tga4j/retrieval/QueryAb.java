@@ -29,6 +29,9 @@ public final class QueryAb {
                 if (!exact.retrieve(qs.get(i), 10).equals(b.retrieve(qs.get(i), 10))) mismatches++;
             }
             System.err.println("mismatches in 2000 queries: " + mismatches);
+            long h0 = System.nanoTime();
+            new HeapBm25Searcher(index.searcher(), null);
+            System.err.printf("heap searcher build: %.0f ms%n", (System.nanoTime() - h0) / 1e6);
             List<RetrievalQuery> warm = qs.subList(0, 20_000);
             for (int rep = 0; rep < 2; rep++) {
                 for (RetrievalQuery q : warm) {
