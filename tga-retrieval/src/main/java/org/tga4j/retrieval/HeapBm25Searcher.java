@@ -79,6 +79,15 @@ final class HeapBm25Searcher {
         return top.ranked();
     }
 
+    /** The segments' postings, in leaf order (for tests and experiments). */
+    HeapPostings[] segments() {
+        return segments;
+    }
+
+    List<LeafReaderContext> leaves() {
+        return leaves;
+    }
+
     private TopK searchSlice(IndexSearcher.LeafSlice slice, List<MaxScoreTopK.QueryTerm> query, int n) throws IOException {
         TopK top = new TopK(n);
         MaxScoreTopK engine = scratch.get();
@@ -92,7 +101,7 @@ final class HeapBm25Searcher {
     }
 
     /** Lucene's term scorers for the query: index-wide statistics summed over segments, boost = repeat count. */
-    private List<MaxScoreTopK.QueryTerm> queryTerms(Map<String, Integer> terms) throws IOException {
+    List<MaxScoreTopK.QueryTerm> queryTerms(Map<String, Integer> terms) throws IOException {
         List<MaxScoreTopK.QueryTerm> out = new ArrayList<>(terms.size());
         if (collection == null) return out;
         Similarity sim = searcher.getSimilarity();
