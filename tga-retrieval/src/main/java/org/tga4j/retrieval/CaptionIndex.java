@@ -10,16 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
-import org.apache.lucene.document.Document;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -39,8 +38,6 @@ import org.apache.lucene.store.FSDirectory;
  * {@link #hybrid(Embedder)}.
  */
 public final class CaptionIndex implements AutoCloseable {
-
-    private static final Set<String> STORED = Set.of(CaptionSchema.ID, CaptionSchema.TEXT);
 
     private final Path path;
     private final FSDirectory directory;
@@ -187,7 +184,7 @@ public final class CaptionIndex implements AutoCloseable {
     public Optional<Hit> get(String id) throws IOException {
         TopDocs td = searcher.search(new TermQuery(new Term(CaptionSchema.ID, id)), 1);
         if (td.scoreDocs.length == 0) return Optional.empty();
-        return Optional.of(load(searcher.storedFields(), td.scoreDocs[0].doc, Float.NaN, "get"));
+        return Optional.of(load(td.scoreDocs[0].doc, Float.NaN, "get"));
     }
 
     private Embedder checkEmbedder(Embedder e) {
@@ -254,23 +251,32 @@ public final class CaptionIndex implements AutoCloseable {
         return h;
     }
 
-    Hit load(StoredFields fields, int doc, double score, String retriever) throws IOException {
-        Document d = fields.document(doc, STORED);
-        return new Hit(d.get(CaptionSchema.ID), d.get(CaptionSchema.TEXT), score, retriever);
+    /** The hit for top-level doc {@code doc}: id and raw text from their binary doc values. */
+    Hit load(int doc, double score, String retriever) throws IOException {
+        List<LeafReaderContext> leaves = reader.leaves();
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        int d = doc - leaf.docBase;
+        return new Hit(value(leaf, CaptionSchema.ID, d), value(leaf, CaptionSchema.TEXT, d), score, retriever);
+    }
+
+    private String value(LeafReaderContext leaf, String field, int doc) throws IOException {
+        BinaryDocValues dv = leaf.reader().getBinaryDocValues(field);
+        if (dv == null || !dv.advanceExact(doc)) {
+            throw new IOException("caption index at " + path + ": document " + (leaf.docBase + doc) + " has no " + field + " doc value");
+        }
+        return dv.binaryValue().utf8ToString();
     }
 
     List<Hit> load(ScoreDoc[] docs, String retriever, ScoreToDouble score) throws IOException {
-        StoredFields fields = searcher.storedFields();
         List<Hit> hits = new ArrayList<>(docs.length);
-        for (ScoreDoc sd : docs) hits.add(load(fields, sd.doc, score.of(sd), retriever));
+        for (ScoreDoc sd : docs) hits.add(load(sd.doc, score.of(sd), retriever));
         return hits;
     }
 
-    /** BM25 hits for ranked entries, texts (and ids) from stored fields. */
+    /** BM25 hits for ranked entries. */
     List<Hit> load(List<TopK.Entry> ranked) throws IOException {
-        StoredFields fields = searcher.storedFields();
         List<Hit> hits = new ArrayList<>(ranked.size());
-        for (TopK.Entry e : ranked) hits.add(load(fields, e.doc(), e.score(), Bm25Retriever.NAME));
+        for (TopK.Entry e : ranked) hits.add(load(e.doc(), e.score(), Bm25Retriever.NAME));
         return hits;
     }
 

@@ -8,8 +8,6 @@ import java.util.Map;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -29,10 +27,10 @@ import org.apache.lucene.search.similarities.BM25Similarity;
  * sorting collector on (score desc, id asc) for the top k (+1 when an id is excluded), texts from stored fields.
  */
 final class ReferenceBm25 implements Retriever {
-    private static final java.util.Set<String> STORED = java.util.Set.of(CaptionSchema.ID, CaptionSchema.TEXT);
     private final IndexSearcher searcher;
     private final Analyzer analyzer;
     private final boolean exhaustive;
+    private final CaptionIndex index;
 
     /** The exhaustive reference: every matching doc is scored (no pruning at all). */
     ReferenceBm25(CaptionIndex index) {
@@ -45,6 +43,7 @@ final class ReferenceBm25 implements Retriever {
      */
     ReferenceBm25(CaptionIndex index, boolean exhaustive) {
         this.exhaustive = exhaustive;
+        this.index = index;
         this.searcher = new IndexSearcher(index.searcher().getIndexReader());
         this.searcher.setSimilarity(new BM25Similarity(index.metadata().k1(), index.metadata().b()));
         this.analyzer = CaptionSchema.newAnalyzer(index.metadata().analyzer());
@@ -72,14 +71,12 @@ final class ReferenceBm25 implements Retriever {
         }
         int n = query.excludeId() == null ? k : k + 1;
         TopFieldDocs td = searcher.search(b.build(), new TopFieldCollectorManager(CaptionSchema.SCORE_THEN_ID, n, null, exhaustive ? Integer.MAX_VALUE : n));
-        StoredFields fields = searcher.storedFields();
         List<Hit> hits = new ArrayList<>();
         for (ScoreDoc sd : td.scoreDocs) {
-            Document d = fields.document(sd.doc, STORED);
-            String id = d.get(CaptionSchema.ID);
-            if (id.equals(query.excludeId())) continue;
+            Hit h = index.load(sd.doc, (Float) ((FieldDoc) sd).fields[0], Bm25Retriever.NAME);
+            if (h.id().equals(query.excludeId())) continue;
             if (hits.size() == k) break;
-            hits.add(new Hit(id, d.get(CaptionSchema.TEXT), (Float) ((FieldDoc) sd).fields[0], Bm25Retriever.NAME));
+            hits.add(h);
         }
         return hits;
     }
