@@ -29,9 +29,16 @@ public final class QueryAb {
                 if (!exact.retrieve(qs.get(i), 10).equals(b.retrieve(qs.get(i), 10))) mismatches++;
             }
             System.err.println("mismatches in 2000 queries: " + mismatches);
+            Runtime rt = Runtime.getRuntime();
+            System.gc();
+            long m0 = rt.totalMemory() - rt.freeMemory();
             long h0 = System.nanoTime();
-            new HeapBm25Searcher(index.searcher(), null);
-            System.err.printf("heap searcher build: %.0f ms%n", (System.nanoTime() - h0) / 1e6);
+            HeapBm25Searcher extra = new HeapBm25Searcher(index.searcher(), null);
+            long h1 = System.nanoTime();
+            System.gc();
+            long m1 = rt.totalMemory() - rt.freeMemory();
+            System.err.printf("in-heap postings: built in %.0f ms, %.1f MB retained%n", (h1 - h0) / 1e6, (m1 - m0) / 1e6);
+            if (extra.search(index.queryTerms("a red car"), 1).isEmpty()) System.err.println("(no hit for 'a red car')");
             List<RetrievalQuery> warm = qs.subList(0, 20_000);
             for (int rep = 0; rep < 2; rep++) {
                 for (RetrievalQuery q : warm) {
