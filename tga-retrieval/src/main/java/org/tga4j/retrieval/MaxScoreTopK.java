@@ -80,6 +80,17 @@ final class MaxScoreTopK {
         for (int i = 0; i < nt; i++) upper[i] = sum += cur[i].max;
         byte[] norms = segment.norms();
 
+        try {
+            scoreWindows(cur, upper, norms, from, to, top);
+        } catch (IOException | RuntimeException e) {
+            Arrays.fill(acc, 0); // leave the buffers clean for this thread's next query
+            Arrays.fill(bits, 0);
+            throw e;
+        }
+    }
+
+    private void scoreWindows(Cursor[] cur, double[] upper, byte[] norms, int from, int to, TopK top) throws IOException {
+        int nt = cur.length;
         int essential = firstEssential(upper, 0, top.threshold());
         for (int ws = from; ws < to && essential < nt; ws += WINDOW) {
             int we = Math.min(to, ws + WINDOW);
