@@ -146,14 +146,15 @@ final class MaxScoreTopK {
 
     /**
      * Adds the scores of {@code c}'s documents in {@code [ws, we)} to the window's candidates only: by walking the
-     * term's postings in the window when they are few next to the candidates, else by seeking each candidate.
+     * term's postings in the window when there are at most 32 per candidate (a walk costs far less per posting than a
+     * seek; limits of 24 and 64 measured ~3% faster than 8), else by seeking each candidate.
      */
     private void addNonEssential(Cursor c, byte[] norms, int ws, int we, int candidates) {
         int[] docs = c.docs;
         int p0 = advance(c, ws);
         if (p0 >= c.end) return;
-        int pEnd = lowerBound(docs, p0, Math.min(c.end, p0 + 8 * candidates + 1), we);
-        if (pEnd < p0 + 8 * candidates + 1 || pEnd == c.end) {
+        int pEnd = lowerBound(docs, p0, Math.min(c.end, p0 + 32 * candidates + 1), we);
+        if (pEnd < p0 + 32 * candidates + 1 || pEnd == c.end) {
             for (int p = p0; p < pEnd; p++) {
                 int d = docs[p];
                 int o = d - ws;
