@@ -10,16 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
-import org.apache.lucene.document.Document;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -40,8 +39,6 @@ import org.apache.lucene.store.FSDirectory;
  */
 public final class CaptionIndex implements AutoCloseable {
 
-    private static final Set<String> STORED = Set.of(CaptionSchema.ID, CaptionSchema.TEXT);
-
     private final Path path;
     private final FSDirectory directory;
     private final DirectoryReader reader;
@@ -49,6 +46,7 @@ public final class CaptionIndex implements AutoCloseable {
     private final ExecutorService searchPool;
     private final IndexMetadata metadata;
     private final Analyzer analyzer;
+    private volatile HeapBm25Searcher heapBm25;
 
     private CaptionIndex(Path path, FSDirectory directory, DirectoryReader reader, IndexMetadata metadata, int searchThreads) {
         this.path = path;
@@ -186,7 +184,7 @@ public final class CaptionIndex implements AutoCloseable {
     public Optional<Hit> get(String id) throws IOException {
         TopDocs td = searcher.search(new TermQuery(new Term(CaptionSchema.ID, id)), 1);
         if (td.scoreDocs.length == 0) return Optional.empty();
-        return Optional.of(load(searcher.storedFields(), td.scoreDocs[0].doc, Float.NaN, "get"));
+        return Optional.of(load(td.scoreDocs[0].doc, Float.NaN, "get"));
     }
 
     private Embedder checkEmbedder(Embedder e) {
@@ -206,42 +204,79 @@ public final class CaptionIndex implements AutoCloseable {
     }
 
     /**
-     * The BM25 query for a text: the analysed terms as SHOULD clauses (a repeated term is boosted by its count),
-     * built term by term so that no character of the text is ever interpreted as query syntax.
+     * The analysed terms of a text with their counts, in first-seen order; a text with more distinct terms than
+     * Lucene's clause limit keeps the first ones (enough to rank).
      */
-    Query textQuery(String text) {
+    Map<String, Integer> queryTerms(String text) {
         Map<String, Integer> counts = new LinkedHashMap<>();
+        int max = IndexSearcher.getMaxClauseCount() - 1; // one below Lucene's clause limit
         try (TokenStream ts = analyzer.tokenStream(CaptionSchema.TEXT, text)) {
             CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
             ts.reset();
             while (ts.incrementToken()) {
-                counts.merge(term.toString(), 1, Integer::sum);
+                String t = term.toString();
+                if (counts.size() < max || counts.containsKey(t)) counts.merge(t, 1, Integer::sum);
             }
             ts.end();
         } catch (IOException e) {
             throw new UncheckedIOException("analysing query text failed", e);
         }
+        return counts;
+    }
+
+    /**
+     * The BM25 query for a text: the analysed terms as SHOULD clauses (a repeated term is boosted by its count),
+     * built term by term so that no character of the text is ever interpreted as query syntax.
+     */
+    Query textQuery(String text) {
+        Map<String, Integer> counts = queryTerms(text);
         if (counts.isEmpty()) return new MatchNoDocsQuery("query has no indexable terms");
         BooleanQuery.Builder b = new BooleanQuery.Builder();
-        int max = IndexSearcher.getMaxClauseCount() - 1; // one below Lucene's clause limit
-        int n = 0;
         for (Map.Entry<String, Integer> e : counts.entrySet()) {
-            if (n++ == max) break; // extremely long texts: the first terms are enough to rank
             Query tq = new TermQuery(new Term(CaptionSchema.TEXT, e.getKey()));
             b.add(e.getValue() == 1 ? tq : new BoostQuery(tq, e.getValue()), BooleanClause.Occur.SHOULD);
         }
         return b.build();
     }
 
-    Hit load(StoredFields fields, int doc, double score, String retriever) throws IOException {
-        Document d = fields.document(doc, STORED);
-        return new Hit(d.get(CaptionSchema.ID), d.get(CaptionSchema.TEXT), score, retriever);
+    /** The in-memory BM25 searcher, built on first use (about a second and ~40 MB of heap per million captions). */
+    HeapBm25Searcher heapBm25() throws IOException {
+        HeapBm25Searcher h = heapBm25;
+        if (h == null) {
+            synchronized (this) {
+                h = heapBm25;
+                if (h == null) heapBm25 = h = new HeapBm25Searcher(searcher, searchPool);
+            }
+        }
+        return h;
+    }
+
+    /** The hit for top-level doc {@code doc}: id and raw text from their binary doc values. */
+    Hit load(int doc, double score, String retriever) throws IOException {
+        List<LeafReaderContext> leaves = reader.leaves();
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        int d = doc - leaf.docBase;
+        return new Hit(value(leaf, CaptionSchema.ID, d), value(leaf, CaptionSchema.TEXT, d), score, retriever);
+    }
+
+    private String value(LeafReaderContext leaf, String field, int doc) throws IOException {
+        BinaryDocValues dv = leaf.reader().getBinaryDocValues(field);
+        if (dv == null || !dv.advanceExact(doc)) {
+            throw new IOException("caption index at " + path + ": document " + (leaf.docBase + doc) + " has no " + field + " doc value");
+        }
+        return dv.binaryValue().utf8ToString();
     }
 
     List<Hit> load(ScoreDoc[] docs, String retriever, ScoreToDouble score) throws IOException {
-        StoredFields fields = searcher.storedFields();
         List<Hit> hits = new ArrayList<>(docs.length);
-        for (ScoreDoc sd : docs) hits.add(load(fields, sd.doc, score.of(sd), retriever));
+        for (ScoreDoc sd : docs) hits.add(load(sd.doc, score.of(sd), retriever));
+        return hits;
+    }
+
+    /** BM25 hits for ranked entries. */
+    List<Hit> load(List<TopK.Entry> ranked) throws IOException {
+        List<Hit> hits = new ArrayList<>(ranked.size());
+        for (TopK.Entry e : ranked) hits.add(load(e.doc(), e.score(), Bm25Retriever.NAME));
         return hits;
     }
 

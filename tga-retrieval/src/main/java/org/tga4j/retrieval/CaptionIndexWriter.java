@@ -345,9 +345,10 @@ public final class CaptionIndexWriter implements AutoCloseable {
 
     /** Per-thread reusable document (Lucene allows reusing fields once addDocument returns). */
     private final class DocBuilder {
-        private final StringField id = new StringField(CaptionSchema.ID, "", Field.Store.YES);
+        private final StringField id = new StringField(CaptionSchema.ID, "", Field.Store.NO);
         private final BinaryDocValuesField idSort = new BinaryDocValuesField(CaptionSchema.ID, new BytesRef());
         private final Field text = new Field(CaptionSchema.TEXT, "", CaptionSchema.TEXT_TYPE);
+        private final BinaryDocValuesField rawText = new BinaryDocValuesField(CaptionSchema.TEXT, new BytesRef());
         private final KnnFloatVectorField vector;
         private final Document doc = new Document();
         private final SeenIds seen;
@@ -357,6 +358,7 @@ public final class CaptionIndexWriter implements AutoCloseable {
             doc.add(id);
             doc.add(idSort);
             doc.add(text);
+            doc.add(rawText);
             if (embedder != null) {
                 float[] placeholder = new float[embedder.dimension()];
                 placeholder[0] = 1; // cosine rejects a zero vector even as a placeholder; replaced before every add
@@ -372,6 +374,7 @@ public final class CaptionIndexWriter implements AutoCloseable {
             id.setStringValue(r.id());
             idSort.setBytesValue(new BytesRef(r.id()));
             text.setStringValue(r.text());
+            rawText.setBytesValue(new BytesRef(r.text()));
             if (vector != null) vector.setVectorValue(checkedVector(r));
             if (seen != null && seen.add(r.id())) {
                 writer.addDocument(doc); // first time this id is seen in an index that started empty

@@ -18,8 +18,8 @@ import java.util.Map;
 public record IndexMetadata(
         int formatVersion, String analyzer, float k1, float b, long docCount, String embedder, int dimension) {
 
-    /** 2: the id has binary doc values (1: sorted). */
-    public static final int FORMAT_VERSION = 2;
+    /** 3: id and raw text in binary doc values, nothing in stored fields (2: both stored; 1: sorted id doc values). */
+    public static final int FORMAT_VERSION = 3;
 
     static final String K_FORMAT = "tga4j.format";
     static final String K_ANALYZER = "tga4j.analyzer";

@@ -168,6 +168,21 @@ class CaptionIndexTest {
     }
 
     @Test
+    void longAndNonAsciiCaptionsComeBackVerbatim() throws IOException {
+        String longText = "a very long caption " + "with many repeated words and ünïcödé 😀 ".repeat(2500); // ~110k chars
+        Path dir = build(IndexSettings.defaults(),
+                new CaptionRecord("long", longText),
+                new CaptionRecord("short", "a short caption with ünïcödé"));
+        try (CaptionIndex idx = CaptionIndex.open(dir)) {
+            assertEquals(longText, idx.get("long").orElseThrow().text());
+            List<Hit> hits = idx.bm25().retrieve(RetrievalQuery.text("ünïcödé caption"), 2);
+            assertEquals(new ReferenceBm25(idx).retrieve(RetrievalQuery.text("ünïcödé caption"), 2), hits);
+            assertEquals(longText, hits.stream().filter(h -> h.id().equals("long")).findFirst().orElseThrow().text());
+            assertEquals("a short caption with ünïcödé", idx.get("short").orElseThrow().text());
+        }
+    }
+
+    @Test
     void uncommittedAdditionsAreDiscardedOnClose() throws IOException {
         Path dir = build(IndexSettings.defaults(), new CaptionRecord("a", "a yellow taxi"));
         try (CaptionIndexWriter w = CaptionIndexWriter.open(dir, IndexSettings.defaults(), null)) {
