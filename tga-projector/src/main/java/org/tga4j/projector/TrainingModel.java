@@ -59,7 +59,7 @@ public final class TrainingModel implements AutoCloseable {
      * freed before the backward pass (see {@code Ops.constant}); before a first backward DJL hands out a fresh zero
      * array, so this matters for gradients that already exist (a restored run).
      */
-    static void zeroGradient(NDArray parameter) {
+    public static void zeroGradient(NDArray parameter) {
         try (NDArray g = parameter.getGradient(); NDArray zeros = g.zerosLike()) {
             assign(g, zeros);
         }
@@ -72,7 +72,7 @@ public final class TrainingModel implements AutoCloseable {
      * the tensor then reads freed memory — NaN gradient norms a few steps later.
      */
     static void assign(NDArray target, NDArray source) {
-        target.set(new NDIndex(":"), source);
+        target.set(new NDIndex("..."), source); // "...", not ":": a 0-dim tensor (CLIP's logit_scale) has no axis to slice
     }
 
     /** Loads a llava checkpoint directory in FLOAT32. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
 import java.util.Map;
+import org.tga4j.projector.TrainingModel;
 import org.tga4j.runtime.config.ModelConfig;
 import org.tga4j.runtime.config.TextConfig;
 import org.tga4j.runtime.model.CheckpointParameterSource;
@@ -32,7 +33,7 @@ public final class CausalLm implements AutoCloseable {
         this.model = model;
         for (NDArray a : model.parameters().all().values()) {
             a.setRequiresGradient(true);
-            zeroGradient(a);
+            TrainingModel.zeroGradient(a);
         }
     }
 
@@ -54,19 +55,6 @@ public final class CausalLm implements AutoCloseable {
         } catch (RuntimeException e) {
             weights.close();
             throw e;
-        }
-    }
-
-    /**
-     * Sets a parameter's gradient buffer to zeros. DJL's PyTorch engine attaches the buffer uninitialised when
-     * gradients are switched on, so the first backward would otherwise add to whatever the memory held; the values
-     * are overwritten (multiplying by zero would keep a NaN).
-     */
-    static void zeroGradient(NDArray parameter) {
-        try (NDArray g = parameter.getGradient()) {
-            int n = Math.toIntExact(g.getShape().size());
-            if (g.getDataType() == DataType.FLOAT64) g.set(new double[n]);
-            else g.set(new float[n]);
         }
     }
 

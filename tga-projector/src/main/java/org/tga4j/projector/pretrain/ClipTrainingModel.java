@@ -3,13 +3,13 @@ package org.tga4j.projector.pretrain;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import org.tga4j.projector.TrainingModel;
 import org.tga4j.runtime.config.ClipConfig;
 import org.tga4j.runtime.config.ModelConfig;
 import org.tga4j.runtime.model.CheckpointParameterSource;
@@ -118,18 +118,7 @@ public final class ClipTrainingModel implements AutoCloseable {
 
     /** Overwrites every gradient with zeros (multiplying by zero would keep a NaN or an infinity). */
     public void zeroGradients() {
-        parameters().values().forEach(ClipTrainingModel::zeroGradient);
-    }
-
-    /**
-     * Fills a parameter's gradient with zeros in place, whatever it held. An indexed fill, not a raw buffer copy:
-     * a gradient autograd produced need not be laid out densely, and copying a dense buffer over one corrupted the
-     * native heap (measured: "corrupted size vs. prev_size" a few steps after such a copy).
-     */
-    static void zeroGradient(NDArray parameter) {
-        try (NDArray g = parameter.getGradient()) {
-            g.set(new NDIndex("..."), 0f);
-        }
+        parameters().values().forEach(TrainingModel::zeroGradient);
     }
 
     /**
@@ -161,7 +150,7 @@ public final class ClipTrainingModel implements AutoCloseable {
             NDArray copy = a.getDataType() == DataType.FLOAT32 ? a.duplicate() : a.toType(DataType.FLOAT32, true);
             a.close();
             copy.setRequiresGradient(true);
-            zeroGradient(copy);
+            TrainingModel.zeroGradient(copy);
             return copy;
         }
 

@@ -35,7 +35,7 @@ import org.tga4j.runtime.text.ChatTemplates;
  */
 public final class TinyWorldFoundation {
     /** Bump when the recipe changes in a way the specification does not capture. */
-    static final int RECIPE_VERSION = 4;
+    static final int RECIPE_VERSION = 5;
     static final String MARKER = "foundation.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Pattern SCENE = Pattern.compile("^Scene: (.*)\\.\\n(.*)$", Pattern.DOTALL);
