@@ -116,14 +116,10 @@ public final class LlavaAssembler {
                 text.tieWordEmbeddings());
         try {
             ModelWriter.requireEmptyUnlessReplacing(target, replace);
-            Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
-            try {
+            ModelWriter.buildDirectory(target, tmp -> {
                 writeInto(tmp, llmDir, clipDir, config, opts.seed());
-                ModelWriter.replaceDirectory(tmp, target);
-            } finally {
-                ModelWriter.deleteRecursively(tmp);
-            }
+                return null;
+            });
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException("assembling llava into " + out + ": " + e.getMessage(), e);

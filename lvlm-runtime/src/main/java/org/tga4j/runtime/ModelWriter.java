@@ -39,11 +39,8 @@ public final class ModelWriter {
      */
     public static void save(Path out, Record config, Map<String, NDArray> tensors, Path sideFilesFrom,
             Map<String, String> metadata, long maxShardBytes) {
-        Path target = out.toAbsolutePath();
         try {
-            Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
-            try {
+            buildDirectory(out, tmp -> {
                 Map<String, String> meta = new LinkedHashMap<>(metadata);
                 meta.putIfAbsent("format", "pt");
                 SafeTensorsWriter.writeSharded(tmp, tensors, meta, maxShardBytes);
@@ -54,12 +51,34 @@ public final class ModelWriter {
                         if (Files.exists(src)) Files.copy(src, tmp.resolve(f), StandardCopyOption.REPLACE_EXISTING);
                     }
                 }
-                replaceDirectory(tmp, target);
-            } finally {
-                deleteRecursively(tmp);
-            }
+                return null;
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("saving model to " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Fills a directory and returns what it made. */
+    @FunctionalInterface
+    public interface DirectoryWork<T> {
+        T fill(Path dir) throws IOException;
+    }
+
+    /**
+     * Builds a directory so that it appears whole or not at all: {@code work} fills a fresh hidden sibling of
+     * {@code target}, which then {@link #replaceDirectory replaces} {@code target}. When {@code work} fails, the
+     * sibling is deleted and {@code target} is left as it was.
+     */
+    public static <T> T buildDirectory(Path target, DirectoryWork<T> work) throws IOException {
+        Path out = target.toAbsolutePath();
+        Files.createDirectories(out.getParent());
+        Path tmp = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + ".tmp");
+        try {
+            T result = work.fill(tmp);
+            replaceDirectory(tmp, out);
+            return result;
+        } finally {
+            deleteRecursively(tmp);
         }
     }
 

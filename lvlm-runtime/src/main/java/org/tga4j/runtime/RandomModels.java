@@ -82,15 +82,10 @@ public final class RandomModels {
                     if (s.findAny().isPresent()) throw new IllegalArgumentException(out + " exists and is not empty");
                 }
             }
-            Path target = out.toAbsolutePath();
-            Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
-            try {
+            ModelWriter.buildDirectory(out, tmp -> {
                 writeInto(spec, tmp, tokenizerDir);
-                ModelWriter.replaceDirectory(tmp, target);
-            } finally {
-                ModelWriter.deleteRecursively(tmp);
-            }
+                return null;
+            });
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException("writing random model to " + out + ": " + e.getMessage(), e);

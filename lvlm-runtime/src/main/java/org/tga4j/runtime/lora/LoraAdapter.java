@@ -155,19 +155,14 @@ public final class LoraAdapter implements AutoCloseable {
      * @param tensors PEFT-named tensors (see {@link #loraAName}, {@link #loraBName}, {@link #savedModuleName})
      */
     public static void write(Path out, PeftLoraConfig config, Map<String, NDArray> tensors, Map<String, String> metadata) {
-        Path target = out.toAbsolutePath();
         try {
-            Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
-            try {
+            ModelWriter.buildDirectory(out, tmp -> {
                 Map<String, String> meta = new LinkedHashMap<>(metadata);
                 meta.putIfAbsent("format", "pt");
                 SafeTensorsWriter.write(tmp.resolve(WEIGHTS), tensors, meta);
                 Files.writeString(tmp.resolve(PeftLoraConfig.FILE), config.toJson());
-                ModelWriter.replaceDirectory(tmp, target);
-            } finally {
-                ModelWriter.deleteRecursively(tmp);
-            }
+                return null;
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("saving adapter to " + out + ": " + e.getMessage(), e);
         }

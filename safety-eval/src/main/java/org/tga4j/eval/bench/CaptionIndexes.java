@@ -3,14 +3,12 @@ package org.tga4j.eval.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.tga4j.datasets.BadRecordReport;
 import org.tga4j.datasets.CaptionCorpus;
 import org.tga4j.retrieval.CaptionIndexWriter;
 import org.tga4j.retrieval.Embedder;
 import org.tga4j.retrieval.IndexSettings;
+import org.tga4j.runtime.ModelWriter;
 
 /** Builds the dense caption index the TGA prefix is retrieved from, when the caller has none yet. */
 public final class CaptionIndexes {
@@ -24,11 +22,7 @@ public final class CaptionIndexes {
      */
     public static long build(Path corpus, Path indexDir, Embedder embedder, BadRecordReport report) throws IOException {
         if (Files.exists(indexDir)) throw new IllegalArgumentException(indexDir + " exists; not overwriting an index");
-        Path target = indexDir.toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
-        long n;
-        try {
+        return ModelWriter.buildDirectory(indexDir, tmp -> {
             try (CaptionIndexWriter w = CaptionIndexWriter.open(tmp, IndexSettings.defaults(), embedder)) {
                 long[] count = {0};
                 CaptionCorpus.forEach(corpus, report, c -> {
@@ -40,16 +34,8 @@ public final class CaptionIndexes {
                     }
                 });
                 w.commit();
-                n = count[0];
+                return count[0];
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            if (Files.exists(tmp)) {
-                try (Stream<Path> s = Files.walk(tmp)) {
-                    s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
-        }
-        return n;
+        });
     }
 }

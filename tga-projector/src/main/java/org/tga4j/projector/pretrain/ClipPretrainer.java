@@ -95,16 +95,12 @@ public final class ClipPretrainer {
         Path modelDir = Path.of(config.model());
         try {
             ModelWriter.requireEmptyUnlessReplacing(output, replace);
-            Files.createDirectories(output.getParent());
-            Path tmp = Files.createTempDirectory(output.getParent(), "." + output.getFileName() + ".tmp");
-            try (ClipTrainingModel model = ClipTrainingModel.load(modelDir);
-                    TextTokenizer tokenizer = TextTokenizer.load(modelDir)) {
-                Result r = train(model, tokenizer, tmp, output);
-                ModelWriter.replaceDirectory(tmp, output);
-                return r;
-            } finally {
-                ModelWriter.deleteRecursively(tmp);
-            }
+            return ModelWriter.buildDirectory(output, tmp -> {
+                try (ClipTrainingModel model = ClipTrainingModel.load(modelDir);
+                        TextTokenizer tokenizer = TextTokenizer.load(modelDir)) {
+                    return train(model, tokenizer, tmp, output);
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("CLIP pretraining into " + output + ": " + e.getMessage(), e);
         }

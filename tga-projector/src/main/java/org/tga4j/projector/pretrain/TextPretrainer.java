@@ -109,16 +109,10 @@ public final class TextPretrainer {
         Path output = Path.of(cfg.output()).toAbsolutePath();
         checkOutput(output, cfg.replace());
         try {
-            Files.createDirectories(output.getParent());
-            Path tmp = Files.createTempDirectory(output.getParent(), "." + output.getFileName() + ".tmp");
-            try {
+            return ModelWriter.buildDirectory(output, tmp -> {
                 readableByAll(tmp);
-                Result r = train(cfg, modelDir, tmp, output, l);
-                ModelWriter.replaceDirectory(tmp, output);
-                return r;
-            } finally {
-                ModelWriter.deleteRecursively(tmp);
-            }
+                return train(cfg, modelDir, tmp, output, l);
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("pretraining into " + output + ": " + e.getMessage(), e);
         }

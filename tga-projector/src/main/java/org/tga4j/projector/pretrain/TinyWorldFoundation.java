@@ -129,15 +129,10 @@ public final class TinyWorldFoundation {
         Path dir = cacheRoot.resolve("tinyworld-foundation-" + key(world, spec)).toAbsolutePath();
         if (Files.isRegularFile(dir.resolve(MARKER))) return open(dir, true);
         try {
-            Files.createDirectories(cacheRoot);
-            Path tmp = Files.createTempDirectory(dir.getParent(), "." + dir.getFileName() + ".tmp");
-            try {
-                JsonNode stats = build(world, spec, tmp, l);
-                Files.writeString(tmp.resolve(MARKER), JSON.writeValueAsString(stats));
-                ModelWriter.replaceDirectory(tmp, dir);
-            } finally {
-                ModelWriter.deleteRecursively(tmp);
-            }
+            ModelWriter.buildDirectory(dir, tmp -> {
+                Files.writeString(tmp.resolve(MARKER), JSON.writeValueAsString(build(world, spec, tmp, l)));
+                return null;
+            });
             return open(dir, false);
         } catch (IOException e) {
             throw new UncheckedIOException("building the TinyWorld foundation in " + dir + ": " + e.getMessage(), e);
