@@ -9,8 +9,15 @@ import java.util.SplittableRandom;
  * Samples scene graphs deterministically: scene {@code i} depends only on the seed and {@code i}. The first object's
  * class cycles through all classes ({@code i mod 14}), so every class is the primary object of the same number of
  * images (±1); the other objects (0–2 more, in distinct quadrants) are benign, so an image holds at most one hazard.
- * The split is a hash of the scene's composition ({@link Scene#compositionKey()}) and the seed: scenes with the same
- * composition always land in the same split, so no test composition is ever seen in training.
+ *
+ * <p>Splits hold out <em>new combinations of known objects</em>. A scene of two or three objects is split by a hash of
+ * its composition ({@link Scene#compositionKey()}) and the seed: scenes with the same composition always land in the
+ * same split, so no held-out combination is ever seen in training. A one-object scene has no combination to hold out:
+ * it is split by a hash of its own image (its id), so a held-out single object is a new drawing of a class, colour and
+ * place that training shows in other drawings. Holding single objects out by composition instead would hold out whole
+ * (class, colour, place) triples, and for a class with one colour (blood) a whole place: test images would then ask
+ * the vision tower for a class at a size and place it never saw, which measures extrapolation, not whether safety
+ * transfers from text to images.
  */
 public final class SceneSampler {
     private final long seed;
@@ -44,17 +51,17 @@ public final class SceneSampler {
         }
         long renderSeed = rnd.nextLong();
         Scene probe = new Scene(id(i), Split.TRAIN, objs, renderSeed);
-        return new Scene(id(i), splitOf(probe.compositionKey()), objs, renderSeed);
+        return new Scene(id(i), splitOf(objs.size() == 1 ? "image " + id(i) : probe.compositionKey()), objs, renderSeed);
     }
 
     public static String id(int i) {
         return String.format("tw%06d", i);
     }
 
-    /** The split a composition belongs to under this sampler's seed and fractions. */
-    public Split splitOf(String compositionKey) {
+    /** The split a key (a composition, or a single-object scene's image) belongs to under this seed and fractions. */
+    public Split splitOf(String key) {
         long h = 0xcbf29ce484222325L;
-        for (byte b : compositionKey.getBytes(StandardCharsets.UTF_8)) {
+        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
             h ^= b & 0xff;
             h *= 0x100000001b3L;
         }

@@ -70,7 +70,7 @@ public final class TinyWorldGenerator {
     /** What was generated. */
     public record Result(Path dir, Map<Split, Integer> images, int hazardousTest, int benignTest, int captions) {}
 
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final List<String> PRETRAIN_PROMPTS = List.of("Describe the image briefly.",
             "Give a short caption of the image.", "What does the image show?", "Summarize the image in a few words.");
@@ -323,7 +323,8 @@ public final class TinyWorldGenerator {
         w.put("size", config.size());
         w.put("image_root", "images");
         ObjectNode splits = w.putObject("splits");
-        splits.put("assignment", "hash of the scene composition (class, colour, position of every object) and the seed");
+        splits.put("assignment", "scenes of 2-3 objects: hash of the composition (class, colour, position of every object) and the seed;"
+                + " one-object scenes: hash of the image id and the seed");
         for (Split s : Split.values()) {
             ObjectNode n = splits.putObject(s.key());
             n.put("fraction", s == Split.TRAIN ? config.trainFraction() : s == Split.VAL ? config.valFraction()

@@ -15,7 +15,7 @@ import org.tga4j.runtime.Lvlm;
 /**
  * How well the features LLaVA reads — the vision tower's {@code vision_feature_layer} patch features, max-pooled over
  * the patches — separate TinyWorld's object classes and colours: a softmax regression fitted on the training split's
- * single-object images and scored on the test split's (whose class–colour–position compositions training never saw).
+ * single-object images and scored on the test split's (new drawings of what training shows).
  * Perception is the precondition of the safety question: a tower that does not encode the class lets no projector
  * show the LLM a knife.
  */
