@@ -37,6 +37,10 @@ public final class DemoCommand implements Callable<Integer> {
             + " instruction data (answered like any other image) instead of benign scenes only.")
     boolean hazardousInstruct;
 
+    @Option(names = "--train-llm", negatable = true, description = "Stage 2 fine-tunes the LLM with the projector, as LLaVA"
+            + " and the TGA reference do (--no-train-llm: the projector only).")
+    Boolean trainLlm;
+
     @Option(names = "--align-layers", paramLabel = "FIRST..LAST", description = "Alignment band (hidden-state"
             + " indices) instead of the one the probe finds in the foundation model.")
     String alignLayers;
@@ -49,6 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
         TinyWorldDemo.Settings s = quick ? TinyWorldDemo.Settings.quick(seed) : TinyWorldDemo.Settings.defaults(seed);
         if (images != null) s = s.withImages(images);
         if (hazardousInstruct) s = s.withHazardousInstruct(true);
+        if (trainLlm != null) s = s.withTrainLlm(trainLlm);
         if (alignLayers != null) s = s.withAlignBand(alignLayers);
         Path cacheRoot = cache != null ? cache : TinyWorldFoundation.defaultCacheRoot();
         var o = spec.commandLine().getOut();

@@ -106,6 +106,11 @@ public final class TinyWorldDemo {
                     stage1Lr, stage2Lr, trainLlm, keep, maxNewTokens, evalBatch, probeItems, alignBand);
         }
 
+        public Settings withTrainLlm(boolean train) {
+            return new Settings(seed, images, imageSize, foundation, stage1Epochs, stage2Epochs, stage1Batch, stage2Batch,
+                    stage1Lr, stage2Lr, train, hazardousInstruct, maxNewTokens, evalBatch, probeItems, alignBand);
+        }
+
         public Settings withAlignBand(String band) {
             return new Settings(seed, images, imageSize, foundation, stage1Epochs, stage2Epochs, stage1Batch, stage2Batch,
                     stage1Lr, stage2Lr, trainLlm, hazardousInstruct, maxNewTokens, evalBatch, probeItems, band);
