@@ -2,7 +2,7 @@ package org.tga4j.datasets.tinyworld;
 
 import java.util.Locale;
 
-/** Data split. Scenes are assigned by their composition, so a composition in {@code TEST} never occurs in {@code TRAIN}. */
+/** Data split; how scenes are assigned to one is described in {@link SceneSampler}. */
 public enum Split {
     TRAIN,
     VAL,

@@ -6,7 +6,7 @@ package org.tga4j.datasets.tinyworld;
  * @param seed master seed: same seed and config give byte-identical files
  * @param images number of images (scenes)
  * @param size image side in pixels
- * @param trainFraction expected share of compositions in the training split
+ * @param trainFraction expected share of the training split (of compositions; of images for one-object scenes)
  * @param valFraction expected share in the validation split (the rest is test)
  * @param threads rendering threads (the output does not depend on it)
  */
