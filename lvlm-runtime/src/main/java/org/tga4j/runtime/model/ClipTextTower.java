@@ -57,7 +57,7 @@ public final class ClipTextTower {
             }
             pooledRows[b] = (long) b * len + batch.lengths()[b] - 1;
         }
-        NDArray x = tokenEmbedding.get(m, new NDIndex("{}", m.create(flat))).reshape(rows, len, config.hiddenSize())
+        NDArray x = Ops.embedding(tokenEmbedding, m.create(flat)).reshape(rows, len, config.hiddenSize())
                 .add(positionEmbedding.get(m, new NDIndex(":" + len + ", :")));
         NDArray mask = AttentionMask.causal(m, valid, len);
         for (ClipEncoderLayer layer : layers) x = layer.forward(x, mask);

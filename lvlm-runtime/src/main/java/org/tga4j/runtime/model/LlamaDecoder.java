@@ -2,7 +2,6 @@ package org.tga4j.runtime.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,10 +43,7 @@ public final class LlamaDecoder {
 
     /** Token embeddings for ids {@code [B, T]} (INT64): {@code [B, T, hidden]}. */
     public NDArray embed(NDArray ids) {
-        Shape s = ids.getShape();
-        // Indexing with the caller's manager keeps the result out of the (capped) parameter manager.
-        return embedTokens.get(ids.getManager(), new NDIndex("{}", ids.flatten()))
-                .reshape(s.get(0), s.get(1), config.hiddenSize());
+        return Ops.embedding(embedTokens, ids);
     }
 
     /** The final norm followed by the LM head (the logit lens applies this to any layer's hidden state). */

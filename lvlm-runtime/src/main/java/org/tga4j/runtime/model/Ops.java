@@ -3,6 +3,7 @@ package org.tga4j.runtime.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
@@ -12,6 +13,18 @@ public final class Ops {
     private static final float SQRT_HALF = (float) Math.sqrt(0.5);
 
     private Ops() {}
+
+    /**
+     * Rows {@code ids} (any shape, INT64) of {@code table} ({@code [vocab, hidden]}): {@code [...ids, hidden]}, in the
+     * ids' manager. This is torch's {@code embedding}, whose backward sums each row's gradient in a fixed order. The
+     * same lookup by advanced indexing ({@code table[ids]}) back-propagates through {@code index_put_} with
+     * accumulation, which on more than one CPU thread adds with atomics in whatever order the threads reach a repeated
+     * id: a trained embedding table then differs in its last bits from run to run, and training stops being
+     * reproducible from its seed.
+     */
+    public static NDArray embedding(NDArray table, NDArray ids) {
+        return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+    }
 
     /**
      * {@code x W^T + b} over the last axis (torch.nn.functional.linear); {@code bias} may be null. A {@link LinearHook}

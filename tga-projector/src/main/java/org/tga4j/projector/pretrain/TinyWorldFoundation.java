@@ -35,7 +35,7 @@ import org.tga4j.runtime.text.ChatTemplates;
  */
 public final class TinyWorldFoundation {
     /** Bump when the recipe changes in a way the specification does not capture. */
-    static final int RECIPE_VERSION = 5;
+    static final int RECIPE_VERSION = 6;
     static final String MARKER = "foundation.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Pattern SCENE = Pattern.compile("^Scene: (.*)\\.\\n(.*)$", Pattern.DOTALL);
@@ -151,7 +151,7 @@ public final class TinyWorldFoundation {
     private static JsonNode build(Path world, Spec spec, Path dir, Listener l) throws IOException {
         JsonNode w = JSON.readTree(world.resolve("world.json").toFile());
         ObjectNode stats = JSON.createObjectNode();
-        stats.put("key", dir.getFileName().toString());
+        stats.put("key", key(world, spec));
         stats.set("spec", JSON.valueToTree(spec));
         stats.put("world_seed", w.path("seed").asLong());
         stats.put("world_images", w.path("images").asInt());
