@@ -53,6 +53,7 @@ public final class StepProfiler {
                     size.spec().imageSize(), 0.8, 0.1, 2), null).generate(world, true);
         }
         List<LlavaRecord> records = TrainBenchmark.augmentedInstruct(world);
+        if (!Boolean.getBoolean("tga.bench.defaultMalloc")) System.out.println(NativeHeap.retainFreedMemory());
         TrainConfig tga = TrainConfig.defaults(2).withOverrides(Map.of("method", TrainConfig.TGA));
         TrainConfig baseline = tga.withOverrides(Map.of("method", TrainConfig.BASELINE));
         try (TrainingModel bm = TrainingModel.load(model, false); TrainingModel tm = TrainingModel.load(model, false);
@@ -77,7 +78,8 @@ public final class StepProfiler {
                     + bm.model().parameters().all().values().stream().filter(NDArray::hasGradient).count()
                     + " of " + bm.model().parameters().all().size() + " tensors have gradients");
             Profiled b = new Profiled("baseline", bm, new TgaLoss(band, 0.25, 0.10, false), images, tok.padId());
-            Profiled t = new Profiled("tga", tm, new TgaLoss(band, 0.25, 0.10, Boolean.getBoolean("prof.detach")), images,
+            // -Dprof.tgaModel=baseline: the TGA runner shares the baseline's model copy
+            Profiled t = new Profiled("tga", "baseline".equals(System.getProperty("prof.tgaModel")) ? bm : tm, new TgaLoss(band, 0.25, 0.10, Boolean.getBoolean("prof.detach")), images,
                     tok.padId());
             // -Dprof.lmOnlyModel=tga: the LM-only runner shares the TGA runner's model copy instead of the baseline's
             Profiled s = new Profiled("lm-only/tga-prompts",
@@ -164,7 +166,7 @@ public final class StepProfiler {
         final long[] wall = new long[PHASES.length], cpu = new long[PHASES.length], faults = new long[PHASES.length];
         long w0, c0, f0;
         boolean timed;
-        int phase;
+        int phase, traced;
 
         Profiled(String name, TrainingModel model, TgaLoss loss, ClipImageProcessor images, int padId) {
             this.name = name;
@@ -208,7 +210,10 @@ public final class StepProfiler {
             try (NDManager m = model.weights().newSubManager()) {
                 NDArray features = step.visionFeatures(m, batch, dtype);
                 lap(features.flatten());
-                List<NDArray> captionMeans = step.captionMeans(m, batch);
+                // -Dprof.noCaption=true: zeros instead of the caption pass (isolates the pass's effect on later phases)
+                List<NDArray> captionMeans = batch.alignedRows().length > 0 && Boolean.getBoolean("prof.noCaption")
+                        ? zeros(m, loss.band().size(), batch.alignedRows().length, lm.textConfig().hiddenSize())
+                        : step.captionMeans(m, batch);
                 lap(captionMeans.isEmpty() ? null : captionMeans.get(captionMeans.size() - 1).flatten());
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray imageEmbeds = lm.projector().forward(features);
@@ -217,7 +222,14 @@ public final class StepProfiler {
                     lap(out.hiddenStates().get(out.hiddenStates().size() - 1).flatten());
                     TgaLoss.Terms t = loss.compute(m, lm.decoder(), out.hiddenStates(), batch, captionMeans, 0.5);
                     lap(t.total().reshape(1));
+                    // -Dprof.trace=DIR: libtorch profiler traces of the backward of 3 timed steps per runner
+                    String trace = System.getProperty("prof.trace");
+                    boolean tracing = trace != null && timed && traced < 3;
+                    if (tracing) ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
                     gc.backward(t.total().mul(Ops.constant(t.total(), 1.0)));
+                    if (tracing) {
+                        ai.djl.pytorch.jni.JniUtils.stopProfile(trace + "/" + name.replace('/', '_') + "-" + traced++ + ".json");
+                    }
                     lap(null); // CPU ops are eager: backward has finished when it returns
                     float v = t.total().toType(DataType.FLOAT32, false).getFloat()
                             + t.lm().toType(DataType.FLOAT32, false).getFloat()
@@ -230,6 +242,12 @@ public final class StepProfiler {
             optimizer.clipGradients(1.0);
             optimizer.step(1e-4);
             lap(null);
+        }
+
+        private static List<NDArray> zeros(NDManager m, int layers, int rows, long hidden) {
+            List<NDArray> out = new ArrayList<>();
+            for (int i = 0; i < layers; i++) out.add(m.ones(new ai.djl.ndarray.types.Shape(rows, hidden)));
+            return out;
         }
 
         @Override
