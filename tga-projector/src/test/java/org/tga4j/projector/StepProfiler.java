@@ -77,6 +77,10 @@ public final class StepProfiler {
                     + ", decoder weight requires grad: "
                     + bm.model().parameters().all().values().stream().filter(NDArray::hasGradient).count()
                     + " of " + bm.model().parameters().all().size() + " tensors have gradients");
+            Batch first = Batch.of(rows(te, plan.get(1 % plan.size())), tok.padId());
+            System.out.printf("TGA batch: %d rows x %d tokens; caption pass: %d rows x %d tokens (to layer %d of %d)%n",
+                    first.rows(), first.length(), first.alignedRows().length, first.captionIds()[0].length, band.last(),
+                    bm.config().textConfig().numHiddenLayers());
             Profiled b = new Profiled("baseline", bm, new TgaLoss(band, 0.25, 0.10, false), images, tok.padId());
             // -Dprof.tgaModel=baseline: the TGA runner shares the baseline's model copy
             Profiled t = new Profiled("tga", "baseline".equals(System.getProperty("prof.tgaModel")) ? bm : tm, new TgaLoss(band, 0.25, 0.10, Boolean.getBoolean("prof.detach")), images,
