@@ -29,7 +29,10 @@ public final class TrainStep {
         this.model = model;
         this.loss = loss;
         this.images = images;
-        this.target = new PrefixDecoder(model.model(), loss.band().last());
+        // A frozen decoder gives the caption sequences' shared prefix (the system prompt) the same keys and values at
+        // every step: encoded once, kept with the weights.
+        this.target = new PrefixDecoder(model.model(), loss.band().last(),
+                model.decoderFrozen() ? model.weights() : null);
     }
 
     public TgaLoss loss() {
@@ -73,12 +76,10 @@ public final class TrainStep {
         // The pass's activations live in a manager of their own, freed as soon as the means are taken: kept in the
         // step's manager they stayed allocated through the main forward and backward.
         try (NDManager pass = m.newSubManager()) {
-            List<NDArray> hidden = target.hiddenStates(pass, batch.captionIds(), batch.captionValid());
-            NDArray weights = pass.create(batch.captionWeights()).toType(hidden.get(0).getDataType(), false)
-                    .expandDims(1);
             LayerBand band = loss.band();
-            for (int l = band.first(); l <= band.last(); l++) {
-                NDArray mean = weights.batchMatMul(hidden.get(l)).squeeze(1).stopGradient();
+            for (NDArray pooled : target.pooled(pass, batch.captionIds(), batch.captionValid(), batch.captionWeights(),
+                    band.first(), band.last())) {
+                NDArray mean = pooled.stopGradient();
                 mean.attach(m);
                 means.add(mean);
             }
