@@ -77,6 +77,8 @@ public final class TrainBenchmark {
                     size.spec().imageSize(), 0.8, 0.1, 2), null).generate(world, true);
         }
         List<LlavaRecord> records = augmentedInstruct(world);
+        // As Trainer does; -Dtga.bench.defaultMalloc=true measures with glibc's defaults instead.
+        if (!Boolean.getBoolean("tga.bench.defaultMalloc")) log.accept(size.name() + ": " + NativeHeap.retainFreedMemory());
         TrainConfig tga = TrainConfig.defaults(2).withOverrides(Map.of("method", TrainConfig.TGA));
         TrainConfig baseline = tga.withOverrides(Map.of("method", TrainConfig.BASELINE));
         try (TrainingModel bm = TrainingModel.load(model, false); TrainingModel tm = TrainingModel.load(model, false);

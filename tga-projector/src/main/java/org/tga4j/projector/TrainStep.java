@@ -29,7 +29,10 @@ public final class TrainStep {
         this.model = model;
         this.loss = loss;
         this.images = images;
-        this.target = new PrefixDecoder(model.model(), loss.band().last());
+        // A frozen decoder gives the caption sequences' shared prefix (the system prompt) the same keys and values at
+        // every step: encoded once, kept with the weights.
+        this.target = new PrefixDecoder(model.model(), loss.band().last(),
+                model.decoderFrozen() ? model.weights() : null);
     }
 
     public TgaLoss loss() {
@@ -45,10 +48,7 @@ public final class TrainStep {
     public StepValues run(NDManager m, Batch batch, double progress, double lossScale) {
         LlavaModel lm = model.model();
         DataType dtype = model.projector().values().iterator().next().getDataType();
-        NDArray features = null;
-        if (!batch.images().isEmpty()) {
-            features = lm.visionFeatures(images.preprocessBatch(batch.images(), m).toType(dtype, false));
-        }
+        NDArray features = visionFeatures(m, batch, dtype);
         List<NDArray> captionMeans = captionMeans(m, batch);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray imageEmbeds = features == null ? null : lm.projector().forward(features);
@@ -72,14 +72,33 @@ public final class TrainStep {
     public List<NDArray> captionMeans(NDManager m, Batch batch) {
         int aligned = batch.alignedRows().length;
         if (aligned == 0) return List.of();
-        List<NDArray> hidden = target.hiddenStates(m, batch.captionIds(), batch.captionValid());
-        NDArray weights = m.create(batch.captionWeights()).toType(hidden.get(0).getDataType(), false).expandDims(1);
         List<NDArray> means = new ArrayList<>();
-        LayerBand band = loss.band();
-        for (int l = band.first(); l <= band.last(); l++) {
-            means.add(weights.batchMatMul(hidden.get(l)).squeeze(1).stopGradient());
+        // The pass's activations live in a manager of their own, freed as soon as the means are taken: kept in the
+        // step's manager they stayed allocated through the main forward and backward.
+        try (NDManager pass = m.newSubManager()) {
+            LayerBand band = loss.band();
+            for (NDArray pooled : target.pooled(pass, batch.captionIds(), batch.captionValid(), batch.captionWeights(),
+                    band.first(), band.last())) {
+                NDArray mean = pooled.stopGradient();
+                mean.attach(m);
+                means.add(mean);
+            }
         }
         return means;
+    }
+
+    /**
+     * The frozen vision tower's features of the batch's images in {@code dtype} ({@code [N, imageTokens, visionHidden]},
+     * in {@code m}), or null when the batch has none. The tower's own activations are freed on return.
+     */
+    public NDArray visionFeatures(NDManager m, Batch batch, DataType dtype) {
+        if (batch.images().isEmpty()) return null;
+        try (NDManager pass = m.newSubManager()) {
+            NDArray features = model.model().visionFeatures(images.preprocessBatch(batch.images(), pass)
+                    .toType(dtype, false));
+            features.attach(m);
+            return features;
+        }
     }
 
     private static float scalar(NDArray a) {

@@ -70,6 +70,7 @@ public final class Trainer {
             throw new IllegalArgumentException(output + " already holds a checkpoint; use --resume to continue it or"
                     + " choose another output");
         }
+        NativeHeap.retainFreedMemory(); // no page-fault churn from glibc trimming the heap between steps
         try (TrainingModel model = TrainingModel.load(Path.of(config.model()), config.trainLlm(),
                 ai.djl.ndarray.types.DataType.FLOAT32, config.lora());
                 TextTokenizer tokenizer = TextTokenizer.load(Path.of(config.model()))) {

@@ -138,6 +138,12 @@ public final class TrainingModel implements AutoCloseable {
         return trainable;
     }
 
+    /** Whether the language model's weights stay as loaded (no LLM tensor trained, no LoRA adapter). */
+    public boolean decoderFrozen() {
+        String projector = model.tensorNames().projector();
+        return lora == null && trainable.keySet().stream().allMatch(n -> n.startsWith(projector));
+    }
+
     /** The LoRA adapters being trained, or null. */
     public LoraAdapters lora() {
         return lora;

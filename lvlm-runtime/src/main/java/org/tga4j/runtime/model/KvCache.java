@@ -104,6 +104,30 @@ public final class KvCache implements AutoCloseable {
         return new NDArray[] {keys[layer].get(k.getManager(), upTo), values[layer].get(v.getManager(), upTo)};
     }
 
+    /**
+     * A new (growing) cache in {@code parent} holding this one-row cache's positions repeated for {@code batch} rows:
+     * the keys, values and validity of a shared prefix, ready for each row's own continuation. This cache is unchanged.
+     */
+    public KvCache repeatRows(NDManager parent, int batch) {
+        if (batchSize() != 1) throw new IllegalStateException("repeatRows needs a one-row cache, this has " + batchSize());
+        KvCache out = new KvCache(parent, keys.length, batch);
+        for (int l = 0; l < keys.length; l++) {
+            if (keys[l] == null) continue;
+            NDArray k = keys[l], v = values[l];
+            if (capacity > 0) {
+                NDIndex upTo = new NDIndex(":, :, :" + filled[l]);
+                k = k.get(upTo);
+                v = v.get(upTo);
+            }
+            out.keys[l] = k.repeat(0, batch);
+            out.values[l] = v.repeat(0, batch);
+            out.keys[l].attach(out.manager);
+            out.values[l].attach(out.manager);
+        }
+        for (int b = 0; b < batch; b++) out.valid[b] = valid[0].clone();
+        return out;
+    }
+
     @Override
     public void close() {
         manager.close();

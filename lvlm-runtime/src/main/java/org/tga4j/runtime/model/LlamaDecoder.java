@@ -87,6 +87,20 @@ public final class LlamaDecoder {
     }
 
     /**
+     * {@link #hiddenStates(NDArray, boolean[][], int)} over new positions that follow the ones already in {@code cache}
+     * (which attends them and receives the new keys and values of the first {@code depth} layers): hidden states
+     * {@code 0..depth} of the new positions only. A shared prompt prefix is then encoded once and reused.
+     */
+    public List<NDArray> hiddenStates(NDArray inputsEmbeds, boolean[][] valid, int depth, KvCache cache) {
+        if (depth < 0 || depth > layers.size()) {
+            throw new IllegalArgumentException("depth " + depth + " outside 0.." + layers.size());
+        }
+        List<NDArray> hidden = new ArrayList<>();
+        run(inputsEmbeds, valid, cache, depth, hidden);
+        return hidden;
+    }
+
+    /**
      * Runs the first {@code depth} layers; collects hidden states into {@code hidden} when it is not null. Returns the
      * last hidden state, final-normed when all layers ran.
      */
