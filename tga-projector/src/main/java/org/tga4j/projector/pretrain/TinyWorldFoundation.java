@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.tga4j.projector.NativeHeap;
 import org.tga4j.runtime.LlavaAssembler;
 import org.tga4j.runtime.ModelWriter;
 import org.tga4j.runtime.RandomModels;
@@ -149,6 +150,7 @@ public final class TinyWorldFoundation {
     }
 
     private static JsonNode build(Path world, Spec spec, Path dir, Listener l) throws IOException {
+        NativeHeap.retainFreedMemory(); // both pretrainers free and re-allocate every step, as the trainer does
         JsonNode w = JSON.readTree(world.resolve("world.json").toFile());
         ObjectNode stats = JSON.createObjectNode();
         stats.put("key", key(world, spec));
