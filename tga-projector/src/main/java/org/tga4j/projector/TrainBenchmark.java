@@ -16,6 +16,7 @@ import org.tga4j.datasets.LlavaRecord;
 import org.tga4j.datasets.tinyworld.TinyWorldConfig;
 import org.tga4j.datasets.tinyworld.TinyWorldGenerator;
 import org.tga4j.runtime.RandomModels;
+import org.tga4j.runtime.config.LlavaConfig;
 import org.tga4j.runtime.image.ClipImageProcessor;
 import org.tga4j.runtime.text.ChatTemplate;
 import org.tga4j.runtime.text.ChatTemplates;
@@ -65,17 +66,8 @@ public final class TrainBenchmark {
 
     /** Measures one size in {@code work} (model and world are created there). */
     public static Result run(Path work, Size size, int batchSize, int steps, Consumer<String> log) throws IOException {
-        Path model = work.resolve(size.name() + "-model");
-        if (!Files.exists(model.resolve("config.json"))) {
-            log.accept(size.name() + ": writing random checkpoint");
-            RandomModels.write(size.spec(), model, true);
-        }
-        Path world = work.resolve("world-" + size.spec().imageSize());
-        if (!Files.exists(world.resolve("world.json"))) {
-            log.accept(size.name() + ": generating TinyWorld");
-            new TinyWorldGenerator(new TinyWorldConfig(5, Math.max(64, batchSize * (steps + 2) * 2),
-                    size.spec().imageSize(), 0.8, 0.1, 2), null).generate(world, true);
-        }
+        Path model = model(work, size, log);
+        Path world = world(work, size, batchSize, steps, log);
         List<LlavaRecord> records = augmentedInstruct(world);
         // As Trainer does; -Dtga.bench.defaultMalloc=true measures with glibc's defaults instead.
         if (!Boolean.getBoolean("tga.bench.defaultMalloc")) log.accept(size.name() + ": " + NativeHeap.retainFreedMemory());
@@ -83,18 +75,8 @@ public final class TrainBenchmark {
         TrainConfig baseline = tga.withOverrides(Map.of("method", TrainConfig.BASELINE));
         try (TrainingModel bm = TrainingModel.load(model, false); TrainingModel tm = TrainingModel.load(model, false);
                 TextTokenizer tok = TextTokenizer.load(model)) {
-            ChatTemplate template = ChatTemplates.detect(model, "llama");
-            ImageRoot root = new ImageRoot(world.resolve("images"));
-            List<TrainingExample> be = new ArrayList<>(), te = new ArrayList<>(), se = new ArrayList<>();
-            ExampleEncoder benc = new ExampleEncoder(template, tok, bm.config(), root, baseline);
-            ExampleEncoder tenc = new ExampleEncoder(template, tok, tm.config(), root, tga);
-            for (LlavaRecord r : records) {
-                be.add(benc.encode(r));
-                TrainingExample x = tenc.encode(r);
-                te.add(x);
-                // the TGA prompt (retrieved text included) trained with the LM loss alone
-                se.add(new TrainingExample(x.id(), x.prompt(), x.image(), null, new int[0]));
-            }
+            ExampleSets sets = ExampleSets.encode(model, world, tok, bm.config(), records, baseline, tga);
+            List<TrainingExample> be = sets.baseline(), te = sets.tga(), se = sets.lmOnlyOnTgaPrompts();
             int[] lengths = te.stream().mapToInt(TrainingExample::length).toArray();
             List<int[]> plan = LengthBatcher.plan(lengths, batchSize, 1, 0);
             LayerBand band = LayerBand.middleThird(bm.config().textConfig().numHiddenLayers());
@@ -131,7 +113,8 @@ public final class TrainBenchmark {
         }
     }
 
-    private static List<TrainingExample> rows(List<TrainingExample> all, int[] idx) {
+    /** The examples at the given indices (a batch of a length plan). */
+    static List<TrainingExample> rows(List<TrainingExample> all, int[] idx) {
         List<TrainingExample> out = new ArrayList<>();
         for (int i : idx) out.add(all.get(i));
         return out;
@@ -175,6 +158,50 @@ public final class TrainBenchmark {
         @Override
         public void close() {
             optimizer.close();
+        }
+    }
+
+    /** The size's random checkpoint in {@code work}, written on first use. */
+    static Path model(Path work, Size size, Consumer<String> log) {
+        Path model = work.resolve(size.name() + "-model");
+        if (!Files.exists(model.resolve("config.json"))) {
+            log.accept(size.name() + ": writing random checkpoint");
+            RandomModels.write(size.spec(), model, true);
+        }
+        return model;
+    }
+
+    /** A TinyWorld in {@code work} with enough instruction records for {@code steps} batches, generated on first use. */
+    static Path world(Path work, Size size, int batchSize, int steps, Consumer<String> log) throws IOException {
+        Path world = work.resolve("world-" + size.spec().imageSize());
+        if (!Files.exists(world.resolve("world.json"))) {
+            log.accept(size.name() + ": generating TinyWorld");
+            new TinyWorldGenerator(new TinyWorldConfig(5, Math.max(64, batchSize * (steps + 2) * 2),
+                    size.spec().imageSize(), 0.8, 0.1, 2), null).generate(world, true);
+        }
+        return world;
+    }
+
+    /**
+     * The same records encoded three ways: baseline prompts, TGA prompts (retrieved text, alignment targets), and the
+     * TGA prompts without alignment targets (trained with the LM loss alone: the TGA step's cost without the
+     * alignment's).
+     */
+    record ExampleSets(List<TrainingExample> baseline, List<TrainingExample> tga, List<TrainingExample> lmOnlyOnTgaPrompts) {
+        static ExampleSets encode(Path model, Path world, TextTokenizer tok, LlavaConfig config, List<LlavaRecord> records,
+                TrainConfig baselineConfig, TrainConfig tgaConfig) {
+            ChatTemplate template = ChatTemplates.detect(model, "llama");
+            ImageRoot root = new ImageRoot(world.resolve("images"));
+            ExampleEncoder baselineEncoder = new ExampleEncoder(template, tok, config, root, baselineConfig);
+            ExampleEncoder tgaEncoder = new ExampleEncoder(template, tok, config, root, tgaConfig);
+            List<TrainingExample> baseline = new ArrayList<>(), tga = new ArrayList<>(), lmOnly = new ArrayList<>();
+            for (LlavaRecord r : records) {
+                baseline.add(baselineEncoder.encode(r));
+                TrainingExample x = tgaEncoder.encode(r);
+                tga.add(x);
+                lmOnly.add(new TrainingExample(x.id(), x.prompt(), x.image(), null, new int[0]));
+            }
+            return new ExampleSets(baseline, tga, lmOnly);
         }
     }
 

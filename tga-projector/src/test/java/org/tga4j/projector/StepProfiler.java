@@ -10,17 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.tga4j.datasets.ImageRoot;
 import org.tga4j.datasets.LlavaRecord;
-import org.tga4j.datasets.tinyworld.TinyWorldConfig;
-import org.tga4j.datasets.tinyworld.TinyWorldGenerator;
-import org.tga4j.runtime.RandomModels;
 import org.tga4j.runtime.image.ClipImageProcessor;
 import org.tga4j.runtime.model.DecoderOutput;
 import org.tga4j.runtime.model.LlavaModel;
 import org.tga4j.runtime.model.Ops;
-import org.tga4j.runtime.text.ChatTemplate;
-import org.tga4j.runtime.text.ChatTemplates;
 import org.tga4j.runtime.text.TextTokenizer;
 
 /**
@@ -45,30 +39,17 @@ public final class StepProfiler {
                 ? TrainBenchmark.Size.hundredMillion() : TrainBenchmark.Size.tinyWorld();
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         int batchSize = args.length > 3 ? Integer.parseInt(args[3]) : 4;
-        Path model = work.resolve(size.name() + "-model");
-        if (!Files.exists(model.resolve("config.json"))) RandomModels.write(size.spec(), model, true);
-        Path world = work.resolve("world-" + size.spec().imageSize());
-        if (!Files.exists(world.resolve("world.json"))) {
-            new TinyWorldGenerator(new TinyWorldConfig(5, Math.max(64, batchSize * (steps + 2) * 2),
-                    size.spec().imageSize(), 0.8, 0.1, 2), null).generate(world, true);
-        }
+        Path model = TrainBenchmark.model(work, size, System.out::println);
+        Path world = TrainBenchmark.world(work, size, batchSize, steps, System.out::println);
         List<LlavaRecord> records = TrainBenchmark.augmentedInstruct(world);
         if (!Boolean.getBoolean("tga.bench.defaultMalloc")) System.out.println(NativeHeap.retainFreedMemory());
         TrainConfig tga = TrainConfig.defaults(2).withOverrides(Map.of("method", TrainConfig.TGA));
         TrainConfig baseline = tga.withOverrides(Map.of("method", TrainConfig.BASELINE));
         try (TrainingModel bm = TrainingModel.load(model, false); TrainingModel tm = TrainingModel.load(model, false);
                 TextTokenizer tok = TextTokenizer.load(model)) {
-            ChatTemplate template = ChatTemplates.detect(model, "llama");
-            ImageRoot root = new ImageRoot(world.resolve("images"));
-            List<TrainingExample> be = new ArrayList<>(), te = new ArrayList<>(), se = new ArrayList<>();
-            ExampleEncoder benc = new ExampleEncoder(template, tok, bm.config(), root, baseline);
-            ExampleEncoder tenc = new ExampleEncoder(template, tok, tm.config(), root, tga);
-            for (LlavaRecord r : records) {
-                be.add(benc.encode(r));
-                TrainingExample x = tenc.encode(r);
-                te.add(x);
-                se.add(new TrainingExample(x.id(), x.prompt(), x.image(), null, new int[0]));
-            }
+            TrainBenchmark.ExampleSets sets = TrainBenchmark.ExampleSets.encode(model, world, tok, bm.config(), records,
+                    baseline, tga);
+            List<TrainingExample> be = sets.baseline(), te = sets.tga(), se = sets.lmOnlyOnTgaPrompts();
             int[] lengths = te.stream().mapToInt(TrainingExample::length).toArray();
             List<int[]> plan = LengthBatcher.plan(lengths, batchSize, 1, 0);
             LayerBand band = LayerBand.middleThird(bm.config().textConfig().numHiddenLayers());
@@ -77,7 +58,7 @@ public final class StepProfiler {
                     + ", decoder weight requires grad: "
                     + bm.model().parameters().all().values().stream().filter(NDArray::hasGradient).count()
                     + " of " + bm.model().parameters().all().size() + " tensors have gradients");
-            Batch first = Batch.of(rows(te, plan.get(1 % plan.size())), tok.padId());
+            Batch first = Batch.of(TrainBenchmark.rows(te, plan.get(1 % plan.size())), tok.padId());
             System.out.printf("TGA batch: %d rows x %d tokens; caption pass: %d rows x %d tokens (to layer %d of %d)%n",
                     first.rows(), first.length(), first.alignedRows().length, first.captionIds()[0].length, band.last(),
                     bm.config().textConfig().numHiddenLayers());
@@ -90,13 +71,13 @@ public final class StepProfiler {
                     "tga".equals(System.getProperty("prof.lmOnlyModel")) ? tm : bm, new TgaLoss(band, 0.25, 0.10, false), images,
                     tok.padId());
             try (b; t; s) {
-                b.step(rows(be, plan.get(0)), false);
-                t.step(rows(te, plan.get(0)), false);
-                s.step(rows(se, plan.get(0)), false);
+                b.step(TrainBenchmark.rows(be, plan.get(0)), false);
+                t.step(TrainBenchmark.rows(te, plan.get(0)), false);
+                s.step(TrainBenchmark.rows(se, plan.get(0)), false);
                 for (int k = 1; k <= steps; k++) {
                     int[] batch = plan.get(k % plan.size());
-                    List<Runnable> order = new ArrayList<>(List.of(() -> b.step(rows(be, batch), true),
-                            () -> t.step(rows(te, batch), true), () -> s.step(rows(se, batch), true)));
+                    List<Runnable> order = new ArrayList<>(List.of(() -> b.step(TrainBenchmark.rows(be, batch), true),
+                            () -> t.step(TrainBenchmark.rows(te, batch), true), () -> s.step(TrainBenchmark.rows(se, batch), true)));
                     java.util.Collections.rotate(order, k);
                     order.forEach(Runnable::run);
                 }
@@ -150,12 +131,6 @@ public final class StepProfiler {
         } catch (ReflectiveOperationException | RuntimeException e) {
             return "unknown (" + e + ")";
         }
-    }
-
-    private static List<TrainingExample> rows(List<TrainingExample> all, int[] idx) {
-        List<TrainingExample> out = new ArrayList<>();
-        for (int i : idx) out.add(all.get(i));
-        return out;
     }
 
     /** {@link TrainStep#run} plus the optimiser, phase by phase. */
