@@ -22,6 +22,7 @@ import org.tga4j.datasets.BadRecordReport;
 import org.tga4j.datasets.ImageRoot;
 import org.tga4j.projector.AdamW;
 import org.tga4j.projector.CosineSchedule;
+import org.tga4j.projector.NativeHeap;
 import org.tga4j.projector.NonFiniteLossException;
 import org.tga4j.runtime.ModelWriter;
 import org.tga4j.runtime.config.ClipConfig;
@@ -95,6 +96,7 @@ public final class ClipPretrainer {
         Path modelDir = Path.of(config.model());
         try {
             ModelWriter.requireEmptyUnlessReplacing(output, replace);
+            NativeHeap.retainFreedMemory(); // no page-fault churn from glibc trimming the heap between steps
             return ModelWriter.buildDirectory(output, tmp -> {
                 try (ClipTrainingModel model = ClipTrainingModel.load(modelDir);
                         TextTokenizer tokenizer = TextTokenizer.load(modelDir)) {

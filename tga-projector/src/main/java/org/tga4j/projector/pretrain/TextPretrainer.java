@@ -27,6 +27,7 @@ import org.tga4j.projector.AdamW;
 import org.tga4j.projector.Batch;
 import org.tga4j.projector.CosineSchedule;
 import org.tga4j.projector.LengthBatcher;
+import org.tga4j.projector.NativeHeap;
 import org.tga4j.projector.NonFiniteLossException;
 import org.tga4j.projector.TgaLoss;
 import org.tga4j.projector.TrainingExample;
@@ -108,6 +109,7 @@ public final class TextPretrainer {
         Path modelDir = Path.of(cfg.model());
         Path output = Path.of(cfg.output()).toAbsolutePath();
         checkOutput(output, cfg.replace());
+        NativeHeap.retainFreedMemory(); // no page-fault churn from glibc trimming the heap between steps
         try {
             return ModelWriter.buildDirectory(output, tmp -> {
                 readableByAll(tmp);

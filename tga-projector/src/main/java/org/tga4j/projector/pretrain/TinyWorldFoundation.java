@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.tga4j.projector.NativeHeap;
 import org.tga4j.runtime.LlavaAssembler;
 import org.tga4j.runtime.ModelWriter;
 import org.tga4j.runtime.RandomModels;
@@ -127,11 +126,12 @@ public final class TinyWorldFoundation {
     /** Returns the cached foundation for this world and specification, training it first when there is none. */
     public static Foundation ensure(Path world, Spec spec, Path cacheRoot, Listener listener) {
         Listener l = listener == null ? Listener.NONE : listener;
-        Path dir = cacheRoot.resolve("tinyworld-foundation-" + key(world, spec)).toAbsolutePath();
+        String key = key(world, spec);
+        Path dir = cacheRoot.resolve("tinyworld-foundation-" + key).toAbsolutePath();
         if (Files.isRegularFile(dir.resolve(MARKER))) return open(dir, true);
         try {
             ModelWriter.buildDirectory(dir, tmp -> {
-                Files.writeString(tmp.resolve(MARKER), JSON.writeValueAsString(build(world, spec, tmp, l)));
+                Files.writeString(tmp.resolve(MARKER), JSON.writeValueAsString(build(world, spec, key, tmp, l)));
                 return null;
             });
             return open(dir, false);
@@ -149,11 +149,10 @@ public final class TinyWorldFoundation {
         }
     }
 
-    private static JsonNode build(Path world, Spec spec, Path dir, Listener l) throws IOException {
-        NativeHeap.retainFreedMemory(); // both pretrainers free and re-allocate every step, as the trainer does
+    private static JsonNode build(Path world, Spec spec, String key, Path dir, Listener l) throws IOException {
         JsonNode w = JSON.readTree(world.resolve("world.json").toFile());
         ObjectNode stats = JSON.createObjectNode();
-        stats.put("key", key(world, spec));
+        stats.put("key", key);
         stats.set("spec", JSON.valueToTree(spec));
         stats.put("world_seed", w.path("seed").asLong());
         stats.put("world_images", w.path("images").asInt());
