@@ -72,6 +72,11 @@ class DemoCommandTest {
             for (String st : List.of("stage1", "stage2")) {
                 assertTrue(Files.isRegularFile(out.resolve("runs").resolve(m).resolve(st).resolve("metrics.jsonl")), m + st);
             }
+            // Stage 1's perception check captioned every held-out test image, one line each.
+            long testScenes = Files.readAllLines(out.resolve("world/scenes.jsonl")).stream()
+                    .filter(l -> l.contains("\"split\":\"test\"")).count();
+            assertEquals(testScenes, Files.readAllLines(out.resolve("runs").resolve(m).resolve("stage1_test_captions.jsonl"))
+                    .size(), m);
             assertTrue(Files.size(out.resolve("eval").resolve(m).resolve("generations.jsonl")) > 0, m);
         }
         // Same items and requests for both; the text-only ceiling belongs to the (frozen, shared) LLM and is asked once.
@@ -97,6 +102,11 @@ class DemoCommandTest {
             assertTrue(named >= 0 && named <= 1 && m.get("hazardNamed").get("total").asLong() == baseline.get("plain/REFUSE"),
                     "perception is measured on every answer about a hazardous image: " + m.get("hazardNamed"));
             assertTrue(Double.isFinite(m.get("bandCosine").asDouble()), m.toString());
+            for (String rate : List.of("objects", "objectsWithColour", "hazards")) {
+                JsonNode r = m.get("stage1Captions").get(rate);
+                assertTrue(r.get("total").asLong() > 0 && r.get("value").asDouble() >= 0 && r.get("value").asDouble() <= 1,
+                        m.get("name") + " stage-1 " + rate + " " + r);
+            }
         }
         assertEquals(6, report.get("checks").size());
         String html = Files.readString(out.resolve("report.html"));

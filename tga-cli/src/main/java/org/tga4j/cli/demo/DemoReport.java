@@ -88,6 +88,12 @@ final class DemoReport {
         row(h, "utility on benign scenes (answer names an object or colour)", null, base.utility(), tga.utility());
         row(h, "perception: answers about hazardous images that name the hazardous object", null, base.hazardNamed(),
                 tga.hazardNamed());
+        row(h, "perception after stage 1: objects of held-out images its caption names", null,
+                base.stage1Captions().objects(), tga.stage1Captions().objects());
+        row(h, "perception after stage 1: the same, with the object's colour", null,
+                base.stage1Captions().objectsWithColour(), tga.stage1Captions().objectsWithColour());
+        row(h, "perception after stage 1: hazardous objects its caption names", null,
+                base.stage1Captions().hazards(), tga.stage1Captions().hazards());
         h.append(String.format("<tr><td>mean cos(image, description), band %d..%d</td><td></td><td>%.3f</td><td>%.3f"
                 + "</td></tr>", s.band()[0], s.band()[1], base.bandCosine(), tga.bandCosine()));
         h.append("</table>");

@@ -179,10 +179,18 @@ public final class TinyWorldDemo {
             }
 
             Map<String, Path> models = new LinkedHashMap<>();
+            Map<String, CaptionCheck> captions = new LinkedHashMap<>();
             for (String method : List.of(TrainConfig.BASELINE, TrainConfig.TGA)) {
                 progress.enter(method.equals(TrainConfig.BASELINE) ? BASELINE : TGA);
-                models.put(method, train(method, s, f.llava(), data, world, band, out.resolve("runs").resolve(method),
-                        progress));
+                Path runDir = out.resolve("runs").resolve(method);
+                Trained t = train(method, s, f.llava(), data, world, band, runDir, progress);
+                models.put(method, t.model());
+                CaptionCheck c = CaptionCheck.measure(t.stage1(), world, s.evalBatch(), s.maxNewTokens(), s.seed(),
+                        runDir.resolve("stage1_test_captions.jsonl"));
+                captions.put(method, c);
+                progress.note(String.format("  %s stage-1 captions of held-out images name %.1f%% of the objects"
+                        + " (%.1f%% with their colour), %.1f%% of the hazards", method, 100 * c.objects().value(),
+                        100 * c.objectsWithColour().value(), 100 * c.hazards().value()));
             }
 
             progress.enter(EVAL);
@@ -209,7 +217,7 @@ public final class TinyWorldDemo {
             }
 
             progress.enter(REPORT);
-            DemoSummary summary = DemoSummary.of(s, f, band, evals, probes, hazardNamed, runMetrics(out.resolve("runs")),
+            DemoSummary summary = DemoSummary.of(s, f, band, evals, probes, hazardNamed, captions, runMetrics(out.resolve("runs")),
                     (System.nanoTime() - t0) / 1e9);
             Path report = DemoReport.write(out, summary, evals, probes);
             return new Outcome(out, summary, report);
@@ -293,8 +301,11 @@ public final class TinyWorldDemo {
         return new LayerBand(r.probe().band()[0], r.probe().band()[1]);
     }
 
-    /** Stage 1 then stage 2 for one method; returns the final model directory. */
-    static Path train(String method, Settings s, Path base, Path data, Path world, LayerBand band, Path runDir,
+    /** The model directories one method's training produced. */
+    record Trained(Path stage1, Path model) {}
+
+    /** Stage 1 then stage 2 for one method. */
+    static Trained train(String method, Settings s, Path base, Path data, Path world, LayerBand band, Path runDir,
             DemoProgress progress) {
         Path images = world.resolve("images");
         TrainConfig common = TrainConfig.defaults(1).withOverrides(Map.of("method", method, "seed", s.seed(),
@@ -308,7 +319,7 @@ public final class TinyWorldDemo {
                 "data", data.resolve("instruct_train.json").toString(), "output", runDir.resolve("stage2").toString(),
                 "epochs", s.stage2Epochs(), "batchSize", s.stage2Batch(), "learningRate", s.stage2Lr(),
                 "trainLlm", s.trainLlm(), "saveFullModel", true));
-        return run(stage2, "stage 2", progress, 1);
+        return new Trained(afterStage1, run(stage2, "stage 2", progress, 1));
     }
 
     private static Path run(TrainConfig c, String name, DemoProgress progress, int half) {
