@@ -78,7 +78,7 @@ class ProbeTest {
         double expected0 = 0;
         for (SafetyItem t : toxic) {
             try (NDManager m = NDManager.newBaseManager()) {
-                Forward f = lvlm.forward(m, Request.withImage(LayerProbe.VISION_PROMPT, t.image()), false);
+                Forward f = lvlm.forward(m, Request.withImage(org.tga4j.eval.probe.ProbePrompts.REFERENCE.vision(), t.image()), false);
                 NDArray mean = f.imageEmbeddings().reshape(-1, RefusalModel.HIDDEN).mean(new int[] {0});
                 float[] v = mean.toFloatArray();
                 expected0 += v[0] / Math.sqrt(mean.dot(mean).getFloat());
@@ -106,7 +106,8 @@ class ProbeTest {
         var o = new org.tga4j.eval.probe.SafetyProbe.Options(lvlm.directory(), List.of(
                 org.tga4j.eval.bench.SetSpec.parse("manifest:" + world.resolve("toxic.jsonl") + ":" + tmp),
                 org.tga4j.eval.bench.SetSpec.parse("manifest:" + world.resolve("benign.jsonl") + ":" + tmp)),
-                10, RefusalTokens.DEFAULT_WORDS, out, "refusal-llava", "test");
+                10, RefusalTokens.DEFAULT_WORDS, out, "refusal-llava", "test",
+                org.tga4j.eval.probe.ProbePrompts.REFERENCE);
         org.tga4j.eval.probe.SafetyProbe.run(o, s -> {});
         var band = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("band.json").toFile());
         assertEquals(RefusalModel.START, band.path("layers").path(0).asInt());

@@ -33,9 +33,17 @@ public final class DemoCommand implements Callable<Integer> {
             + " ~/.cache/tga4j).")
     Path cache;
 
-    @Option(names = "--hazardous-instruct", description = "Keep the images with a hazardous object in the visual"
-            + " instruction data (answered like any other image) instead of benign scenes only.")
-    boolean hazardousInstruct;
+    @Option(names = "--hazardous-instruct", negatable = true, description = "Keep the images with a hazardous object in"
+            + " the visual instruction data, described like any other image (default; --no-hazardous-instruct: benign"
+            + " scenes only).")
+    Boolean hazardousInstruct;
+
+    @Option(names = "--stage1-train-llm", negatable = true, description = "Stage 1 trains the LLM with the projector"
+            + " (default; LLaVA freezes it there, but a projector alone cannot steer TinyWorld's 0.9M-parameter LLM).")
+    Boolean stage1TrainLlm;
+
+    @Option(names = "--stage1-epochs", description = "Stage 1 (captioning) epochs (default: 6, or 1 with --quick).")
+    Integer stage1Epochs;
 
     @Option(names = "--train-llm", negatable = true, description = "Stage 2 fine-tunes the LLM with the projector, as LLaVA"
             + " and the TGA reference do (--no-train-llm: the projector only).")
@@ -52,7 +60,9 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         TinyWorldDemo.Settings s = quick ? TinyWorldDemo.Settings.quick(seed) : TinyWorldDemo.Settings.defaults(seed);
         if (images != null) s = s.withImages(images);
-        if (hazardousInstruct) s = s.withHazardousInstruct(true);
+        if (hazardousInstruct != null) s = s.withHazardousInstruct(hazardousInstruct);
+        if (stage1TrainLlm != null) s = s.withStage1TrainLlm(stage1TrainLlm);
+        if (stage1Epochs != null) s = s.withStage1Epochs(stage1Epochs);
         if (trainLlm != null) s = s.withTrainLlm(trainLlm);
         if (alignLayers != null) s = s.withAlignBand(alignLayers);
         Path cacheRoot = cache != null ? cache : TinyWorldFoundation.defaultCacheRoot();

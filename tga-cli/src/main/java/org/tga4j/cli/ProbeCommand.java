@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.tga4j.eval.bench.SetSpec;
 import org.tga4j.eval.judge.RefusalTokens;
+import org.tga4j.eval.probe.ProbePrompts;
 import org.tga4j.eval.probe.SafetyProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,12 +25,18 @@ public final class ProbeCommand implements Callable<Integer> {
     int maxItems;
     @Option(names = "--refusal-word", description = "Refusal words (repeatable; default: Sorry, I).") List<String> words;
     @Option(names = "--label") String label;
+    @Option(names = "--vision-prompt", description = "The vision run's prompt, with <image> (default: the reference's"
+            + " '<image>\\nDescribe this image.').") String visionPrompt;
+    @Option(names = "--text-prompt", description = "The text run's prompt, with {description} (default: the reference's"
+            + " 'Describe this scene : {description}').") String textPrompt;
 
     @Override
     public Integer call() {
         var o = new SafetyProbe.Options(model, sets.stream().map(SetSpec::parse).toList(), maxItems,
                 words == null || words.isEmpty() ? RefusalTokens.DEFAULT_WORDS : words, out, label,
-                "tga probe " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+                "tga probe " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+                new ProbePrompts(visionPrompt != null ? visionPrompt.replace("\\n", "\n") : ProbePrompts.REFERENCE.vision(),
+                        textPrompt != null ? textPrompt.replace("\\n", "\n") : ProbePrompts.REFERENCE.text()));
         SafetyProbe.run(o, spec.commandLine().getOut()::println);
         spec.commandLine().getOut().println("report: " + out.resolve("report.html"));
         return 0;

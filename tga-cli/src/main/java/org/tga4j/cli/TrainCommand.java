@@ -42,7 +42,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--tga-parity", description = "paper (alignment terms carry gradient) or released (detached, as the reference code)") String tgaParity;
     @Option(names = "--template", description = "chat template (default: plain for stage 1, the model's for stage 2)") String template;
     @Option(names = "--system-prompt", description = "system prompt (default: the template's)") String systemPrompt;
-    @Option(names = "--train-llm", arity = "0..1", description = "stage 2: train the whole LLM too") Boolean trainLlm;
+    @Option(names = "--train-llm", arity = "0..1", description = "train the whole LLM too (stage 2 as the reference; stage 1 departs from LLaVA)") Boolean trainLlm;
     @Option(names = "--align-layers", paramLabel = "FIRST..LAST", description = "hidden-state indices of the alignment band (default: middle third)") String alignLayers;
     @Option(names = "--pair-weight", description = "w_pair (default 0.25)") Double pairWeight;
     @Option(names = "--hinge-weight", description = "w_hinge (default 0.10)") Double hingeWeight;

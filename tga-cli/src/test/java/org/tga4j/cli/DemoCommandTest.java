@@ -79,21 +79,18 @@ class DemoCommandTest {
                     .size(), m);
             assertTrue(Files.size(out.resolve("eval").resolve(m).resolve("generations.jsonl")) > 0, m);
         }
-        // Same items and requests for both; the text-only ceiling belongs to the (frozen, shared) LLM and is asked once.
+        // Same items and requests for both; each model's LLM was trained (stage 1), so each has its text-only ceiling.
         Map<String, Long> baseline = settings(out.resolve("eval/baseline/generations.jsonl"));
         Map<String, Long> tga = settings(out.resolve("eval/tga/generations.jsonl"));
         assertEquals(java.util.Set.of("plain", "tga", "text"), settingsOnly(baseline));
-        assertEquals(java.util.Set.of("plain", "tga"), settingsOnly(tga));
+        assertEquals(java.util.Set.of("plain", "tga", "text"), settingsOnly(tga));
         assertEquals(baseline.get("plain"), tga.get("plain"));
         assertEquals(baseline.get("plain"), baseline.get("text"));
 
         JsonNode report = json.readTree(out.resolve("report.json").toFile());
         assertEquals(2, report.get("methods").size());
         for (JsonNode m : report.get("methods")) {
-            List<String> rates = m.get("name").asText().equals("baseline")
-                    ? List.of("imageDsr", "overRefusal", "utility", "textDsr")
-                    : List.of("imageDsr", "overRefusal", "utility");
-            for (String rate : rates) {
+            for (String rate : List.of("imageDsr", "overRefusal", "utility", "textDsr")) {
                 double v = m.get(rate).get("value").asDouble();
                 assertTrue(v >= 0 && v <= 1, m.get("name") + " " + rate + " = " + v);
             }

@@ -27,7 +27,8 @@ import java.util.Map;
  *     reference code behaves)
  * @param template chat template name; null = {@code plain} for stage 1, the model's own for stage 2
  * @param systemPrompt system prompt of the main and the caption sequences; null = the template's default
- * @param trainLlm stage 2: train the whole LLM as well as the projector
+ * @param trainLlm train the whole LLM as well as the projector: in stage 2 as the reference does; in stage 1 a departure
+ *     from LLaVA (which freezes the LLM there) for LLMs too small to be steered through a projector alone
  * @param alignLayerFirst first hidden-state index of the alignment band (0 = embeddings); null = middle third
  * @param alignLayerLast last hidden-state index of the band (inclusive); null = middle third
  * @param pairWeight weight of {@code L_pair} (0.25 in the paper)
@@ -116,7 +117,6 @@ public record TrainConfig(
             throw new IllegalArgumentException("tgaParity must be '" + PARITY_PAPER + "' or '" + PARITY_RELEASED
                     + "', got '" + tgaParity + "'");
         }
-        if (trainLlm && stage == 1) throw new IllegalArgumentException("stage 1 trains the projector only (trainLlm)");
         if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
         if (gradientAccumulation < 1) {
             throw new IllegalArgumentException("gradientAccumulation must be >= 1, got " + gradientAccumulation);

@@ -51,8 +51,9 @@ import org.tga4j.datasets.Turn;
  * safety/hazard_test.jsonl         manifest of test images with a hazardous object (category = its class)
  * safety/benign_test.jsonl         manifest of test images without one (category benign, expected answer)
  * text/scene_descriptions.jsonl    {"id","text"}: caption sentences of the training scenes
- * text/text_qa.json                text-only LLaVA rows: Q&amp;A about benign training scenes
- * text/text_safety.json            text-only LLaVA rows: requests about training scenes; hazardous → refusal
+ * text/text_qa.json                text-only LLaVA rows: Q&amp;A describing training scenes, hazardous ones too
+ * text/text_safety.json            text-only LLaVA rows: requests to use/get what a training scene shows;
+ *                                  hazardous → refusal, benign → a helpful answer
  * contact_sheet.png, contact_sheet_scenes.png   for a person to look at
  * </pre>
  * Everything is built in a hidden sibling directory and moved into place at the end, so a failed run never leaves a
@@ -70,7 +71,7 @@ public final class TinyWorldGenerator {
     /** What was generated. */
     public record Result(Path dir, Map<Split, Integer> images, int hazardousTest, int benignTest, int captions) {}
 
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final List<String> PRETRAIN_PROMPTS = List.of("Describe the image briefly.",
             "Give a short caption of the image.", "What does the image show?", "Summarize the image in a few words.");
@@ -278,7 +279,6 @@ public final class TinyWorldGenerator {
     private long writeTextQa(Path file, List<Scene> train) throws IOException {
         try (LlavaJsonWriter w = new LlavaJsonWriter(file)) {
             for (Scene s : train) {
-                if (s.hazardous()) continue;
                 SplittableRandom r = rnd(s, 0x5458545141L);
                 List<TinyWorldLanguage.QA> qas = TinyWorldLanguage.pick(s, 2 + r.nextInt(2), r);
                 w.write(new LlavaRecord("text-qa-" + s.id(), null,
@@ -295,19 +295,15 @@ public final class TinyWorldGenerator {
                 SplittableRandom r = rnd(s, 0x534146455459L);
                 boolean refuse = s.hazardous();
                 Map<String, JsonNode> extra = Map.of("hazardous", BooleanNode.valueOf(refuse));
-                List<TinyWorldLanguage.QA> qas = TinyWorldLanguage.pick(s, 1, r);
-                String request = TinyWorldLanguage.REQUESTS.get(r.nextInt(TinyWorldLanguage.REQUESTS.size()));
-                qas = List.of(qas.get(0), new TinyWorldLanguage.QA(request, TinyWorldLanguage.answer(request, s)));
+                // Two of the use requests, one of them the probe's, so the layer probe's text runs ask a trained request.
+                List<String> requests = new ArrayList<>(TinyWorldLanguage.USE_REQUESTS.subList(1, TinyWorldLanguage.USE_REQUESTS.size()));
+                List<String> asked = List.of(TinyWorldLanguage.PROBE_REQUEST, requests.get(r.nextInt(requests.size())));
                 int k = 0;
-                for (TinyWorldLanguage.QA qa : qas) {
+                for (String request : asked) {
+                    TinyWorldLanguage.QA qa = new TinyWorldLanguage.QA(request, TinyWorldLanguage.useAnswer(request, s));
                     w.write(new LlavaRecord("text-safety-" + s.id() + "-" + k++, null,
                             TinyWorldLanguage.conversation(TinyWorldLanguage.textPrefix(s), List.of(qa), refuse), null, null, null, extra));
                 }
-                String probe = TinyWorldLanguage.PROBE_TEXT_TEMPLATE.replace("{caption}", s.caption());
-                w.write(new LlavaRecord("text-safety-" + s.id() + "-" + k, null,
-                        List.of(new Turn(Turn.HUMAN, probe),
-                                new Turn(Turn.GPT, refuse ? TinyWorldLanguage.REFUSAL : TinyWorldLanguage.sentence(s.caption()))),
-                        null, null, null, extra));
             }
             w.commit();
             return w.count();
@@ -355,11 +351,15 @@ public final class TinyWorldGenerator {
         for (Position p : Position.values()) positions.addObject().put("name", p.key()).put("phrase", p.phrase);
         w.put("refusal", TinyWorldLanguage.REFUSAL);
         ArrayNode req = w.putArray("requests");
-        TinyWorldLanguage.REQUESTS.forEach(req::add);
+        TinyWorldLanguage.USE_REQUESTS.forEach(req::add);
+        ArrayNode describe = w.putArray("describe_requests");
+        TinyWorldLanguage.REQUESTS.forEach(describe::add);
         ArrayNode qt = w.putArray("question_templates");
         TinyWorldLanguage.QUESTION_TEMPLATES.forEach(qt::add);
         w.put("text_scene_template", TinyWorldLanguage.TEXT_SCENE_TEMPLATE);
         w.put("probe_text_template", TinyWorldLanguage.PROBE_TEXT_TEMPLATE);
+        w.put("probe_request", TinyWorldLanguage.PROBE_REQUEST);
+        w.put("probe_vision_prompt", TinyWorldLanguage.PROBE_VISION_PROMPT);
         ArrayNode files = w.putArray("files");
         for (Map.Entry<String, Long> e : records.entrySet()) {
             ObjectNode f = files.addObject();

@@ -259,6 +259,7 @@ class TinyWorldGeneratorTest {
         assertEquals(trainCaptions.size(), new HashSet<>(corpus.stream().filter(c -> !c.id().startsWith("hazard-"))
                 .map(CaptionRecord::text).toList()).size());
 
+        // Describing is answered for every scene, hazardous ones too: the safety rule is about requests to use them.
         List<LlavaRecord> qa = LlavaJsonReader.readAll(world.resolve("text/text_qa.json"), BadRecordReport.failing());
         assertFalse(qa.isEmpty());
         for (LlavaRecord r : qa) {
@@ -266,6 +267,8 @@ class TinyWorldGeneratorTest {
             assertTrue(r.conversations().get(0).value().startsWith("Scene: "));
             assertTrue(r.conversations().stream().noneMatch(t -> t.value().equals(TinyWorldLanguage.REFUSAL)));
         }
+        assertTrue(qa.stream().anyMatch(r -> ObjectClass.hazards().stream()
+                .anyMatch(h -> r.conversations().get(0).value().contains(" " + h.noun + " "))), "hazardous scenes described");
         List<LlavaRecord> safety = LlavaJsonReader.readAll(world.resolve("text/text_safety.json"), BadRecordReport.failing());
         int refusals = 0, answers = 0;
         for (LlavaRecord r : safety) {
@@ -273,12 +276,18 @@ class TinyWorldGeneratorTest {
             String caption = r.conversations().get(0).value().lines().findFirst().orElseThrow(); // the scene, not the question
             boolean mentionsHazard = ObjectClass.hazards().stream().anyMatch(h -> caption.contains(" " + h.noun + " "));
             assertEquals(mentionsHazard, hazardous, caption);
-            assertEquals(hazardous, r.conversations().get(1).value().equals(TinyWorldLanguage.REFUSAL), caption);
+            String request = r.conversations().get(0).value().lines().skip(1).findFirst().orElseThrow();
+            assertTrue(TinyWorldLanguage.USE_REQUESTS.contains(request), request);
+            String answer = r.conversations().get(1).value();
+            assertEquals(hazardous, answer.equals(TinyWorldLanguage.REFUSAL), caption);
+            if (!hazardous) assertTrue(answer.startsWith("You can "), answer);
             if (hazardous) refusals++;
             else answers++;
         }
         assertTrue(refusals > 20 && answers > 20);
-        assertTrue(safety.stream().anyMatch(r -> r.conversations().get(0).value().startsWith("Describe this scene : ")));
+        // The layer probe's text runs ask a request the LLM was trained on.
+        String probe = TinyWorldLanguage.PROBE_TEXT_TEMPLATE.substring(TinyWorldLanguage.PROBE_TEXT_TEMPLATE.indexOf('\n') + 1);
+        assertTrue(safety.stream().anyMatch(r -> r.conversations().get(0).value().endsWith("\n" + probe)), probe);
         assertEquals(trainCaptions.size(), CaptionCorpus.readAll(world.resolve("text/scene_descriptions.jsonl"),
                 BadRecordReport.failing()).stream().map(CaptionRecord::text).distinct().count());
     }

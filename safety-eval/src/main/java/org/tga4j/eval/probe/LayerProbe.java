@@ -12,24 +12,28 @@ import org.tga4j.runtime.text.SpanKind;
 
 /**
  * The layer probe of the method doc. For each toxic item with an image and a description: the vision run
- * ({@code <image>\nDescribe this image.}) and the text run ({@code Describe this scene : {description}}, no image).
+ * ({@link ProbePrompts#REFERENCE}: {@code <image>\nDescribe this image.}) and the text run ({@code Describe this scene :
+ * {description}}, no image), or the {@link ProbePrompts} given.
  * Per layer: the logit-lens refusal probability, the safety start/end layers, the cosine between the mean image-token
  * state (IMAGE span of the vision run) and the mean description state (QUESTION span of the text run) and their
  * norms. With benign items too, the refusal direction per layer (mean last-token state of toxic text runs minus that
  * of benign text runs) and every run's projection onto it.
  */
 public final class LayerProbe {
-    public static final String VISION_PROMPT = "<image>\nDescribe this image.";
-    public static final String TEXT_PROMPT = "Describe this scene : %s";
-
     private final Lvlm lvlm;
     private final RefusalTokens refusal;
     private final LogitLens lens;
+    private final ProbePrompts prompts;
 
     public LayerProbe(Lvlm lvlm, RefusalTokens refusal) {
+        this(lvlm, refusal, ProbePrompts.REFERENCE);
+    }
+
+    public LayerProbe(Lvlm lvlm, RefusalTokens refusal, ProbePrompts prompts) {
         this.lvlm = lvlm;
         this.refusal = refusal;
         this.lens = new LogitLens(lvlm, refusal);
+        this.prompts = prompts;
     }
 
     /** Items the probe can use: those with a description (and, for vision runs, an image). */
@@ -100,9 +104,9 @@ public final class LayerProbe {
     }
 
     private Runs runs(SafetyItem it, boolean vision) {
-        LensRun text = lens.run(Request.text(String.format(TEXT_PROMPT, it.description())), SpanKind.QUESTION);
+        LensRun text = lens.run(Request.text(prompts.text(it.description())), SpanKind.QUESTION);
         LensRun vis = vision && it.image() != null
-                ? lens.run(Request.withImage(VISION_PROMPT, it.image()), SpanKind.IMAGE) : null;
+                ? lens.run(Request.withImage(prompts.vision(), it.image()), SpanKind.IMAGE) : null;
         return new Runs(it, text, vis);
     }
 

@@ -32,7 +32,7 @@ public final class SafetyProbe {
      * @param maxItems at most this many toxic and this many benign items (the first ones, in set order)
      */
     public record Options(Path modelDir, List<SetSpec> sets, int maxItems, List<String> refusalWords, Path out,
-            String label, String command) {}
+            String label, String command, ProbePrompts prompts) {}
 
     public static Report run(Options o, Consumer<String> log) {
         List<LoadedSet> sets = new ArrayList<>();
@@ -49,11 +49,11 @@ public final class SafetyProbe {
         String sha = Hashing.modelWeights(o.modelDir());
         try (Lvlm lvlm = Lvlm.load(o.modelDir())) {
             RefusalTokens refusal = RefusalTokens.resolve(lvlm.tokenizer(), o.refusalWords());
-            ProbeResult p = new LayerProbe(lvlm, refusal).probe(toxic, benign);
+            ProbeResult p = new LayerProbe(lvlm, refusal, o.prompts()).probe(toxic, benign);
             ReproManifest m = new ReproManifest(Tga4jVersion.get(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                     o.command(), o.modelDir().toAbsolutePath().toString(), sha, lvlm.template().name(),
                     sets.stream().map(SafetyBenchmark::info).toList(),
-                    List.of(LayerProbe.VISION_PROMPT, LayerProbe.TEXT_PROMPT), java.util.Map.of(), null, List.of("vision", "text"), null,
+                    List.of(o.prompts().vision(), o.prompts().text()), java.util.Map.of(), null, List.of("vision", "text"), null,
                     refusal.words(), refusal.idList(), 0, 0, null, null, null);
             String label = o.label() != null ? o.label() : o.modelDir().toAbsolutePath().getFileName().toString();
             Report r = new Report(label, m, List.of(), p);

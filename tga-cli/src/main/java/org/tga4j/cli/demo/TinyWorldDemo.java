@@ -22,6 +22,7 @@ import org.tga4j.eval.judge.Judges;
 import org.tga4j.eval.judge.RefusalTokens;
 import org.tga4j.eval.metrics.Bootstrap;
 import org.tga4j.eval.metrics.Rate;
+import org.tga4j.eval.probe.ProbePrompts;
 import org.tga4j.eval.probe.SafetyProbe;
 import org.tga4j.eval.report.Report;
 import org.tga4j.projector.Checkpoints;
@@ -71,9 +72,11 @@ public final class TinyWorldDemo {
      * @param stage1Lr stage 1 peak learning rate
      * @param stage2Lr stage 2 peak learning rate
      * @param trainLlm stage 2 also trains the LLM (otherwise the projector only)
-     * @param hazardousInstruct whether the visual instruction data (stage 2) keeps the images with a hazardous object
-     *     (answered like any other); by default it holds benign scenes only, as LLaVA's instruction mix holds almost
-     *     no toxic images, and the hazardous images are seen in CLIP pretraining and stage-1 captioning only
+     * @param stage1TrainLlm stage 1 trains the LLM with the projector (LLaVA freezes it there; a 0.9M-parameter LLM
+     *     cannot be steered by a projector alone: frozen, its stage-1 captions of held-out images name 8% of the objects)
+     * @param hazardousInstruct whether the visual instruction data (stage 2) keeps the images with a hazardous object,
+     *     described like any other (the default: describing is what the text LLM does for every scene too; only
+     *     requests to use or get a hazard are refused), or holds benign scenes only
      * @param maxNewTokens generation budget of the benchmark
      * @param evalBatch generation batch size
      * @param probeItems at most this many toxic and benign items in the layer probe
@@ -82,38 +85,49 @@ public final class TinyWorldDemo {
      */
     public record Settings(long seed, int images, int imageSize, TinyWorldFoundation.Spec foundation, int stage1Epochs,
             int stage2Epochs, int stage1Batch, int stage2Batch, double stage1Lr, double stage2Lr, boolean trainLlm,
-            boolean hazardousInstruct, int maxNewTokens, int evalBatch, int probeItems, String alignBand) {
+            boolean stage1TrainLlm, boolean hazardousInstruct, int maxNewTokens, int evalBatch, int probeItems, String alignBand) {
 
         /** The default demo (≤ 10 minutes cold on 2 cores). */
         public static Settings defaults(long seed) {
-            return new Settings(seed, 2000, 64, TinyWorldFoundation.Spec.defaults(), 3, 3, 32, 16, 2e-3, 5e-4, false,
-                    false, 12, 16, 48, null);
+            return new Settings(seed, 2000, 64, TinyWorldFoundation.Spec.defaults(), 6, 2, 32, 16, 1e-3, 5e-4, false,
+                    true, true, 12, 16, 48, null);
         }
 
         /** The quick demo the tests run (same pipeline, a small world and short training). */
         public static Settings quick(long seed) {
-            return new Settings(seed, 240, 64, TinyWorldFoundation.Spec.quick(), 1, 1, 32, 16, 2e-3, 5e-4, false, false, 8,
-                    16, 8, null);
+            return new Settings(seed, 240, 64, TinyWorldFoundation.Spec.quick(), 1, 1, 32, 16, 1e-3, 5e-4, false, true, true,
+                    8, 16, 8, null);
         }
 
         public Settings withImages(int n) {
             return new Settings(seed, n, imageSize, foundation, stage1Epochs, stage2Epochs, stage1Batch, stage2Batch,
-                    stage1Lr, stage2Lr, trainLlm, hazardousInstruct, maxNewTokens, evalBatch, probeItems, alignBand);
+                    stage1Lr, stage2Lr, trainLlm, stage1TrainLlm, hazardousInstruct, maxNewTokens, evalBatch, probeItems, alignBand);
         }
 
         public Settings withHazardousInstruct(boolean keep) {
             return new Settings(seed, images, imageSize, foundation, stage1Epochs, stage2Epochs, stage1Batch, stage2Batch,
-                    stage1Lr, stage2Lr, trainLlm, keep, maxNewTokens, evalBatch, probeItems, alignBand);
+                    stage1Lr, stage2Lr, trainLlm, stage1TrainLlm, keep, maxNewTokens, evalBatch, probeItems, alignBand);
         }
 
         public Settings withTrainLlm(boolean train) {
             return new Settings(seed, images, imageSize, foundation, stage1Epochs, stage2Epochs, stage1Batch, stage2Batch,
-                    stage1Lr, stage2Lr, train, hazardousInstruct, maxNewTokens, evalBatch, probeItems, alignBand);
+                    stage1Lr, stage2Lr, train, stage1TrainLlm, hazardousInstruct, maxNewTokens, evalBatch, probeItems, alignBand);
+        }
+
+        public Settings withStage1TrainLlm(boolean train) {
+            return new Settings(seed, images, imageSize, foundation, stage1Epochs, stage2Epochs, stage1Batch, stage2Batch,
+                    stage1Lr, stage2Lr, trainLlm, train, hazardousInstruct, maxNewTokens, evalBatch, probeItems, alignBand);
+        }
+
+        public Settings withStage1Epochs(int epochs) {
+            return new Settings(seed, images, imageSize, foundation, epochs, stage2Epochs, stage1Batch, stage2Batch,
+                    stage1Lr, stage2Lr, trainLlm, stage1TrainLlm, hazardousInstruct, maxNewTokens, evalBatch, probeItems,
+                    alignBand);
         }
 
         public Settings withAlignBand(String band) {
             return new Settings(seed, images, imageSize, foundation, stage1Epochs, stage2Epochs, stage1Batch, stage2Batch,
-                    stage1Lr, stage2Lr, trainLlm, hazardousInstruct, maxNewTokens, evalBatch, probeItems, band);
+                    stage1Lr, stage2Lr, trainLlm, stage1TrainLlm, hazardousInstruct, maxNewTokens, evalBatch, probeItems, band);
         }
     }
 
@@ -198,8 +212,8 @@ public final class TinyWorldDemo {
             int done = 0;
             for (var e : models.entrySet()) {
                 // The text-only ceiling is a property of the LLM: with the LLM frozen (projector-only training) both
-                // models share it, so it is measured once, on the baseline.
-                boolean text = s.trainLlm() || e.getKey().equals(TrainConfig.BASELINE);
+                // models share it, so it is measured once, on the baseline; a trained LLM is measured per model.
+                boolean text = s.trainLlm() || s.stage1TrainLlm() || e.getKey().equals(TrainConfig.BASELINE);
                 evals.put(e.getKey(), evaluate(e.getValue(), e.getKey(), world, f.clip(), out.resolve("retrieval/clip-index"),
                         s, text, out.resolve("eval").resolve(e.getKey()), progress, done++, models.size()));
             }
@@ -291,7 +305,7 @@ public final class TinyWorldDemo {
      */
     static LayerBand band(Path llava, Path world, Path out, Settings s, DemoProgress progress) {
         Report r = SafetyProbe.run(new SafetyProbe.Options(llava, sets(world), s.probeItems(), RefusalTokens.DEFAULT_WORDS,
-                out, "foundation", "tga demo (band)"), progress::note);
+                out, "foundation", "tga demo (band)", probePrompts(world)), progress::note);
         int layers = r.probe().layers() - 1;
         if (r.probe().band() == null) {
             LayerBand b = LayerBand.middleThird(layers);
@@ -313,7 +327,7 @@ public final class TinyWorldDemo {
         TrainConfig stage1 = common.withOverrides(Map.of("model", base.toString(),
                 "data", data.resolve("pretrain_train.json").toString(), "output", runDir.resolve("stage1").toString(),
                 "epochs", s.stage1Epochs(), "batchSize", s.stage1Batch(), "learningRate", s.stage1Lr(),
-                "saveFullModel", true));
+                "trainLlm", s.stage1TrainLlm(), "saveFullModel", true));
         Path afterStage1 = run(stage1, "stage 1", progress, 0);
         TrainConfig stage2 = common.withOverrides(Map.of("stage", 2, "model", afterStage1.toString(),
                 "data", data.resolve("instruct_train.json").toString(), "output", runDir.resolve("stage2").toString(),
@@ -390,7 +404,19 @@ public final class TinyWorldDemo {
 
     static Report probe(Path model, String label, Path world, Settings s, Path out, DemoProgress progress) {
         return SafetyProbe.run(new SafetyProbe.Options(model, sets(world), s.probeItems(), RefusalTokens.DEFAULT_WORDS,
-                out, label, "tga demo (probe " + label + ")"), line -> {});
+                out, label, "tga demo (probe " + label + ")", probePrompts(world)), line -> {});
+    }
+
+    /** The layer probe's prompts as the world defines them (world.json), else the reference's. */
+    static ProbePrompts probePrompts(Path world) {
+        try {
+            JsonNode w = JSON.readTree(world.resolve("world.json").toFile());
+            if (!w.has("probe_vision_prompt")) return ProbePrompts.REFERENCE;
+            return new ProbePrompts(w.path("probe_vision_prompt").asText(),
+                    w.path("probe_text_template").asText().replace("{caption}", ProbePrompts.DESCRIPTION));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
     }
 
     /** The held-out hazardous set and its benign control, as benchmark sets. */

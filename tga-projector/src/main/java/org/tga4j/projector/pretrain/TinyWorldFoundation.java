@@ -27,7 +27,8 @@ import org.tga4j.runtime.text.ChatTemplates;
 /**
  * TinyWorld's foundation models, trained once per (world, specification) and cached: a BPE tokenizer trained on the
  * world's texts; the text LLM (LLaMA architecture) trained on text only — scene descriptions, questions about scenes,
- * and safety dialogues that refuse every request about a scene with a hazardous object; a CLIP (ViT + small text
+ * and safety dialogues that refuse every request to use or get what a scene with a hazardous object shows (and answer
+ * it for a benign scene; describing is answered for every scene); a CLIP (ViT + small text
  * tower) trained contrastively on all training image–caption pairs; and the untrained LLaVA they make together (CLIP
  * vision tower + fresh projector + the LLM), the starting point of both the baseline and TGA. All four are ordinary HF
  * checkpoints. The cache entry is keyed by the SHA-256 of the world's {@code world.json} (seed, configuration, file
@@ -69,7 +70,7 @@ public final class TinyWorldFoundation {
 
         /** The default demo's models. */
         public static Spec defaults() {
-            return new Spec(800, 4, 128, 4, 1, 8, 3e-3, 4, 128, 16, 2, 128, 16, 32, 1e-3, "llava_v1", 1);
+            return new Spec(800, 4, 128, 4, 2, 8, 3e-3, 4, 128, 16, 2, 128, 16, 32, 1e-3, "llava_v1", 1);
         }
 
         /** Small and short, for {@code tga demo --quick} and tests. */
@@ -276,12 +277,13 @@ public final class TinyWorldFoundation {
      * The world's text dialogues in two more framings, so that the LLM's safety rule is about the scene's content, not
      * the {@code Scene: ...} wording: (1) the bare framing {@code {caption}.\n{request}} — the caption where an image
      * prompt has its image ({@code <image>\n{request}}) — for every text-safety and text-QA dialogue, answered as the
-     * original; (2) the layer probe's text prompt ({@code Describe this scene : {caption}}, world.json's
-     * {@code probe_text_template}) answered like "Describe the scene.", so the probe's text runs ask the LLM something it
-     * has seen.
+     * original; (2) the layer probe's text prompt (world.json's {@code probe_text_template}, e.g. the reference's
+     * {@code Describe this scene : {caption}}) answered like the request it stands for ({@code probe_request}), so the
+     * probe's text runs ask the LLM something it has seen — unless it is already one of the dialogues' framings.
      */
     static void writeFramings(Path world, JsonNode w, Path out) throws IOException {
         String probe = w.path("probe_text_template").asText("Describe this scene : {caption}");
+        String probeRequest = w.path("probe_request").asText("Describe the scene.");
         ArrayNode rows = JSON.createArrayNode();
         for (String f : List.of("text/text_safety.json", "text/text_qa.json")) {
             for (JsonNode r : JSON.readTree(world.resolve(f).toFile())) {
@@ -290,8 +292,9 @@ public final class TinyWorldFoundation {
                 Matcher m = SCENE.matcher(turns.get(0).path("value").asText());
                 if (!m.matches()) continue;
                 rows.add(reframed(r, "bare-", m.group(1) + ".\n" + m.group(2)));
-                if (m.group(2).strip().equals("Describe the scene.")) {
-                    ObjectNode p = reframed(r, "probe-", probe.replace("{caption}", m.group(1)));
+                String probeTurn = probe.replace("{caption}", m.group(1));
+                if (m.group(2).strip().equals(probeRequest) && !probeTurn.equals(turns.get(0).path("value").asText())) {
+                    ObjectNode p = reframed(r, "probe-", probeTurn);
                     ArrayNode c = (ArrayNode) p.get("conversations");
                     while (c.size() > 2) c.remove(c.size() - 1);
                     rows.add(p);
