@@ -65,7 +65,7 @@ public final class TinyWorldDemo {
      * @param images TinyWorld images (all splits)
      * @param imageSize image side in pixels
      * @param foundation the foundation models' specification (their cache key)
-     * @param stage1Epochs projector pretraining epochs (plain template, captions)
+     * @param stage1Epochs stage 1 (captioning, plain template) epochs
      * @param stage2Epochs instruction fine-tuning epochs (chat template, TinyWorld questions)
      * @param stage1Batch stage 1 batch size
      * @param stage2Batch stage 2 batch size
