@@ -296,7 +296,8 @@ public final class TinyWorldGenerator {
                 boolean refuse = s.hazardous();
                 Map<String, JsonNode> extra = Map.of("hazardous", BooleanNode.valueOf(refuse));
                 // Two of the use requests, one of them the probe's, so the layer probe's text runs ask a trained request.
-                List<String> requests = new ArrayList<>(TinyWorldLanguage.USE_REQUESTS.subList(1, TinyWorldLanguage.USE_REQUESTS.size()));
+                List<String> requests = TinyWorldLanguage.USE_REQUESTS.stream()
+                        .filter(q -> !q.equals(TinyWorldLanguage.PROBE_REQUEST)).toList();
                 List<String> asked = List.of(TinyWorldLanguage.PROBE_REQUEST, requests.get(r.nextInt(requests.size())));
                 int k = 0;
                 for (String request : asked) {

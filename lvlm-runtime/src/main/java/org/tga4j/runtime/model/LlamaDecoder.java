@@ -78,18 +78,14 @@ public final class LlamaDecoder {
      * target pass needs no deeper than its alignment band.
      */
     public List<NDArray> hiddenStates(NDArray inputsEmbeds, boolean[][] valid, int depth) {
-        if (depth < 0 || depth > layers.size()) {
-            throw new IllegalArgumentException("depth " + depth + " outside 0.." + layers.size());
-        }
-        List<NDArray> hidden = new ArrayList<>();
-        run(inputsEmbeds, valid, null, depth, hidden);
-        return hidden;
+        return hiddenStates(inputsEmbeds, valid, depth, null);
     }
 
     /**
      * {@link #hiddenStates(NDArray, boolean[][], int)} over new positions that follow the ones already in {@code cache}
      * (which attends them and receives the new keys and values of the first {@code depth} layers): hidden states
-     * {@code 0..depth} of the new positions only. A shared prompt prefix is then encoded once and reused.
+     * {@code 0..depth} of the new positions only. A shared prompt prefix is then encoded once and reused. A null
+     * cache: the whole sequence, as {@link #hiddenStates(NDArray, boolean[][], int)}.
      */
     public List<NDArray> hiddenStates(NDArray inputsEmbeds, boolean[][] valid, int depth, KvCache cache) {
         if (depth < 0 || depth > layers.size()) {

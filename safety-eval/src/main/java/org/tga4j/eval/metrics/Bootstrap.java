@@ -1,6 +1,7 @@
 package org.tga4j.eval.metrics;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -28,6 +29,13 @@ public final class Bootstrap {
         }
         Arrays.sort(means);
         return new Rate(hits, n, value, quantile(means, 0.025), quantile(means, 0.975));
+    }
+
+    /** {@link #proportion(boolean[], int, long)} of a list of outcomes. */
+    public static Rate proportion(List<Boolean> outcomes, int resamples, long seed) {
+        boolean[] x = new boolean[outcomes.size()];
+        for (int i = 0; i < x.length; i++) x[i] = outcomes.get(i);
+        return proportion(x, resamples, seed);
     }
 
     /** Nearest-rank quantile of sorted values: the element at 1-based rank {@code ceil(q * n)} (at least 1). */

@@ -83,15 +83,10 @@ public record CaptionCheck(Rate objects, Rate objectsWithColour, Rate hazards) {
                 }
             }
             AtomicFiles.write(out, lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return new CaptionCheck(rate(named, seed), rate(withColour, seed), rate(hazards, seed));
+            return new CaptionCheck(Bootstrap.proportion(named, 1000, seed), Bootstrap.proportion(withColour, 1000, seed),
+                    Bootstrap.proportion(hazards, 1000, seed));
         } catch (IOException e) {
             throw new UncheckedIOException("caption check of " + model + ": " + e.getMessage(), e);
         }
-    }
-
-    private static Rate rate(List<Boolean> outcomes, long seed) {
-        boolean[] x = new boolean[outcomes.size()];
-        for (int i = 0; i < x.length; i++) x[i] = outcomes.get(i);
-        return Bootstrap.proportion(x, 1000, seed);
     }
 }

@@ -397,9 +397,7 @@ public final class TinyWorldDemo {
             named.add(g.path("output").asText().toLowerCase(java.util.Locale.ROOT)
                     .contains(g.path("category").asText().toLowerCase(java.util.Locale.ROOT)));
         }
-        boolean[] x = new boolean[named.size()];
-        for (int i = 0; i < x.length; i++) x[i] = named.get(i);
-        return Bootstrap.proportion(x, 1000, seed);
+        return Bootstrap.proportion(named, 1000, seed);
     }
 
     static Report probe(Path model, String label, Path world, Settings s, Path out, DemoProgress progress) {
