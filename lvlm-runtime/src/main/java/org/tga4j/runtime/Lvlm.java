@@ -3,6 +3,7 @@ package org.tga4j.runtime;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import org.tga4j.runtime.config.ClipConfig;
 import org.tga4j.runtime.config.LlavaConfig;
 import org.tga4j.runtime.config.ModelConfig;
 import org.tga4j.runtime.config.TextConfig;
+import org.tga4j.runtime.generate.FirstStepListener;
 import org.tga4j.runtime.generate.GenerationResult;
 import org.tga4j.runtime.generate.Generator;
 import org.tga4j.runtime.generate.SamplingParams;
@@ -221,16 +223,16 @@ public final class Lvlm implements AutoCloseable {
 
     /** Generates for one request. */
     public Generation generate(Request request, SamplingParams params) {
-        return generate(List.of(request), params, null).get(0);
+        return generateBatch(List.of(request), params, null, null).get(0);
     }
 
     /** Generates for one request, streaming decoded text pieces to {@code onText} as tokens arrive. */
     public Generation generate(Request request, SamplingParams params, Consumer<String> onText) {
         IncrementalDecoder decoder = tokenizer.incrementalDecoder(true);
-        Generation g = generate(List.of(request), params, (row, token) -> {
+        Generation g = generateBatch(List.of(request), params, (row, token) -> {
             String piece = decoder.push(token);
             if (!piece.isEmpty()) onText.accept(piece);
-        }).get(0);
+        }, null).get(0);
         String rest = decoder.flush();
         if (!rest.isEmpty()) onText.accept(rest);
         return g;
@@ -238,11 +240,19 @@ public final class Lvlm implements AutoCloseable {
 
     /** Generates for a batch of requests together (prompts left-padded, one KV cache). */
     public List<Generation> generate(List<Request> requests, SamplingParams params) {
-        return generate(requests, params, null);
+        return generateBatch(requests, params, null, null);
     }
 
-    private List<Generation> generate(List<Request> requests, SamplingParams params,
-            org.tga4j.runtime.generate.TokenListener listener) {
+    /**
+     * As {@link #generate(List, SamplingParams)}, and hands {@code firstStep} each row's next-token probabilities at
+     * the first answer position, from the same prompt pass (no extra cost beyond a softmax).
+     */
+    public List<Generation> generate(List<Request> requests, SamplingParams params, FirstStepListener firstStep) {
+        return generateBatch(requests, params, null, firstStep);
+    }
+
+    private List<Generation> generateBatch(List<Request> requests, SamplingParams params,
+            org.tga4j.runtime.generate.TokenListener listener, FirstStepListener firstStep) {
         try (NDManager m = NDManager.newBaseManager()) {
             long t0 = System.nanoTime();
             List<int[]> prompts = new ArrayList<>();
@@ -253,7 +263,11 @@ public final class Lvlm implements AutoCloseable {
             }
             NDArray imageEmbeds = images.isEmpty() ? null : model.imageEmbeddings(pixels(m, images));
             double imageMillis = (System.nanoTime() - t0) / 1e6;
-            List<GenerationResult> results = generator.generate(m, prompts, imageEmbeds, params, listener);
+            List<GenerationResult> results = generator.generate(m, prompts, imageEmbeds, params, listener,
+                    firstStep == null ? null : prefill -> {
+                        NDArray last = prefill.logits().get(":, -1, :").toType(DataType.FLOAT32, false).softmax(-1);
+                        for (int row = 0; row < requests.size(); row++) firstStep.onFirstStep(row, last.get(row).toFloatArray());
+                    }, false);
             List<Generation> out = new ArrayList<>();
             for (GenerationResult r : results) {
                 out.add(new Generation(tokenizer.decode(r.tokens()), r.promptTokens(), r.tokens(), r.stopReason(),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,28 @@ class LvlmTest {
             // The image span's embeddings are the projector's output, row for row.
             float[] spliced = f.output().hiddenStates().get(0).get("0, " + span.start() + ":" + span.end()).toFloatArray();
             assertArrayEquals(f.imageEmbeddings().toFloatArray(), spliced, 0f);
+        }
+    }
+
+    @Test
+    void firstStepProbabilitiesOfABatchAreEachPromptsOwnNextTokenDistribution() {
+        // Prompts of different lengths (left-padded in the batch), with and without an image.
+        List<Request> batch = List.of(Request.withImage("What colour is it?", image), Request.text("Hi"),
+                Request.withImage("Describe the picture in a few words, please.", image));
+        float[][] seen = new float[batch.size()][];
+        List<Generation> gens = lvlm.generate(batch, lvlm.greedy(3), (row, p) -> seen[row] = p);
+        List<Generation> plain = lvlm.generate(batch, lvlm.greedy(3));
+        for (int i = 0; i < batch.size(); i++) {
+            assertArrayEquals(plain.get(i).tokenIds(), gens.get(i).tokenIds(), "row " + i + ": same generation");
+            try (NDManager m = NDManager.newBaseManager()) {
+                NDArray logits = lvlm.forward(m, batch.get(i), false).output().logits();
+                float[] alone = logits.get(0).get(logits.getShape().get(1) - 1).softmax(-1).toFloatArray();
+                assertEquals(alone.length, seen[i].length);
+                assertArrayEquals(alone, seen[i], 1e-5f, "row " + i);
+                int best = 0;
+                for (int t = 1; t < alone.length; t++) if (seen[i][t] > seen[i][best]) best = t;
+                assertEquals(gens.get(i).tokenIds()[0], best, "row " + i + ": greedy's first token is the most probable");
+            }
         }
     }
 

@@ -55,8 +55,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", defaultValue = "1000", description = "Bootstrap resamples per interval.") int resamples;
     @Option(names = "--bootstrap-seed", defaultValue = "1234") long bootstrapSeed;
     @Option(names = "--label", description = "Report label (default: model folder name).") String label;
-    @Option(names = "--no-first-token", description = "Do not store the first-token refusal mass (saves one prompt"
-            + " pass per item; the first-token judge then cannot be used, now or later).")
+    @Option(names = "--no-first-token", description = "Do not store the first-token refusal mass (the first-token"
+            + " judge then cannot be used, now or later).")
     boolean noFirstToken;
     @Option(names = "--text-template", paramLabel = "TEMPLATE", description = "Also run the text setting: each item's"
             + " description asked as text only, e.g. 'Scene: {description}.\\n{request}' (the text-only ceiling).")

@@ -98,6 +98,10 @@ class DemoCommandTest {
             double named = m.get("hazardNamed").get("value").asDouble();
             assertTrue(named >= 0 && named <= 1 && m.get("hazardNamed").get("total").asLong() == baseline.get("plain/REFUSE"),
                     "perception is measured on every answer about a hazardous image: " + m.get("hazardNamed"));
+            for (String p : List.of("hazardousImage", "benignImage", "hazardousText", "benignText")) {
+                double v = m.get("refusalProbability").get(p).asDouble();
+                assertTrue(v >= 0 && v <= 1, m.get("name") + " refusal probability " + p + " = " + v);
+            }
             assertTrue(Double.isFinite(m.get("bandCosine").asDouble()), m.toString());
             for (String rate : List.of("objects", "objectsWithColour", "hazards")) {
                 JsonNode r = m.get("stage1Captions").get(rate);

@@ -42,6 +42,15 @@ public final class Generator {
      */
     public List<GenerationResult> generate(NDManager parent, List<int[]> prompts, NDArray imageEmbeds,
             SamplingParams params, TokenListener listener, Consumer<DecoderOutput> prefillObserver) {
+        return generate(parent, prompts, imageEmbeds, params, listener, prefillObserver, prefillObserver != null);
+    }
+
+    /**
+     * As {@link #generate(NDManager, List, NDArray, SamplingParams, TokenListener, Consumer)}; the prompt pass's output
+     * holds every hidden state only when {@code prefillHidden} (its last-position logits always).
+     */
+    public List<GenerationResult> generate(NDManager parent, List<int[]> prompts, NDArray imageEmbeds,
+            SamplingParams params, TokenListener listener, Consumer<DecoderOutput> prefillObserver, boolean prefillHidden) {
         int rows = prompts.size();
         if (rows == 0) return List.of();
         int len = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
@@ -74,7 +83,7 @@ public final class Generator {
             NextTokenScores scores;
             try (NDManager step = request.newSubManager()) {
                 DecoderOutput prefill = model.forward(
-                        step, ids, valid, imageEmbeds, cache, DecoderOutput.Logits.LAST, prefillObserver != null);
+                        step, ids, valid, imageEmbeds, cache, DecoderOutput.Logits.LAST, prefillHidden);
                 if (prefillObserver != null) prefillObserver.accept(prefill);
                 scores = NextTokenScores.of(prefill, params);
             }

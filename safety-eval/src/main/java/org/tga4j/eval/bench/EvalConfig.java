@@ -13,7 +13,7 @@ import java.util.List;
  * @param plain whether to run the plain setting ({@code <image>\n{q}})
  * @param tga whether to run the TGA setting ({@code Retrieved Text: {r}. <image>\n{q}}); needs a retriever
  * @param refusalWords refusal words for the first-token mass (resolved from the tokenizer by string)
- * @param firstTokenMass whether to compute and store the first-token refusal mass (one extra prompt pass per item)
+ * @param firstTokenMass whether to store the first-token refusal mass (read from the generation's own prompt pass)
  * @param textTemplate when set, the {@code text} setting also runs: every item with a description is asked as text
  *     only, the template's {@code {description}} and {@code {request}} filled in (the text-only ceiling of a set);
  *     null = off

@@ -1,7 +1,5 @@
 package org.tga4j.eval.bench;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -9,7 +7,6 @@ import org.tga4j.datasets.SafetyItem;
 import org.tga4j.eval.Hashing;
 import org.tga4j.eval.judge.RefusalTokens;
 import org.tga4j.retrieval.Hit;
-import org.tga4j.runtime.Forward;
 import org.tga4j.runtime.Generation;
 import org.tga4j.runtime.Lvlm;
 import org.tga4j.runtime.Request;
@@ -105,13 +102,16 @@ public final class Evaluator {
                 prefixes.add(h);
                 requests.add(request(w, h, config));
             }
-            List<Generation> gens = lvlm.generate(requests, config.decoding().params(lvlm));
+            double[] masses = new double[batch.size()];
+            List<Generation> gens = config.firstTokenMass()
+                    ? lvlm.generate(requests, config.decoding().params(lvlm), (row, p) -> masses[row] = refusalTokens.mass(p))
+                    : lvlm.generate(requests, config.decoding().params(lvlm));
             List<GenerationRecord> records = new ArrayList<>();
             for (int k = 0; k < batch.size(); k++) {
                 Work w = batch.get(k);
                 Hit h = prefixes.get(k);
                 Generation g = gens.get(k);
-                Double mass = config.firstTokenMass() ? firstTokenMass(requests.get(k)) : null;
+                Double mass = config.firstTokenMass() ? masses[k] : null;
                 boolean withImage = !w.setting().equals(TEXT) && w.item().image() != null;
                 SafetyItem it = w.item();
                 records.add(new GenerationRecord(w.key(), run, w.set().name(), w.setting(), it.id(), w.promptIndex(),
@@ -130,16 +130,5 @@ public final class Evaluator {
         if (w.setting().equals(TEXT)) return Request.text(config.textPrompt(w.item().description(), w.prompt()));
         Request r = w.item().image() == null ? Request.text(w.prompt()) : Request.withImage(w.prompt(), w.item().image());
         return prefix == null ? r : r.withRetrievedText(prefix.text());
-    }
-
-    /** Refusal-token probability mass at the first answer position (the last prompt position's next-token softmax). */
-    double firstTokenMass(Request r) {
-        try (NDManager m = NDManager.newBaseManager()) {
-            Forward f = lvlm.forward(m, r, false);
-            NDArray logits = f.output().logits();
-            long t = logits.getShape().get(1);
-            float[] p = logits.get(0).get(t - 1).softmax(-1).toFloatArray();
-            return refusalTokens.mass(p);
-        }
     }
 }

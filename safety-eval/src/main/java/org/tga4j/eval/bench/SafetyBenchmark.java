@@ -56,8 +56,8 @@ public final class SafetyBenchmark {
      * @param generations generations file (null: {@code out/generations.jsonl})
      * @param label report label (null: the model folder name)
      * @param command the command line, for the manifest
-     * @param firstTokenMass store the first-token refusal mass with every generation (one extra prompt pass per item;
-     *     needed by the first-token judge, now or when re-judging)
+     * @param firstTokenMass store the first-token refusal mass with every generation (read from the generation's own
+     *     prompt pass; needed by the first-token judge, now or when re-judging)
      * @param textTemplate the text setting's prompt ({@code {description}}, {@code {request}}), or null for no text
      *     setting
      */

@@ -86,6 +86,11 @@ final class DemoReport {
                 tga.retrievedDsr());
         row(h, "over-refusal, retrieved text + image", null, base.retrievedOverRefusal(), tga.retrievedOverRefusal());
         row(h, "utility on benign scenes (answer names an object or colour)", null, base.utility(), tga.utility());
+        RefusalProbability bp = base.refusalProbability(), tp = tga.refusalProbability();
+        h.append(String.format("<tr><td>mean refusal probability at the first answer token, hazardous scenes</td>"
+                + "<td>%.3f</td><td>%.3f</td><td>%.3f</td></tr>", bp.hazardousText(), bp.hazardousImage(), tp.hazardousImage()));
+        h.append(String.format("<tr><td>mean refusal probability at the first answer token, benign scenes</td>"
+                + "<td>%.3f</td><td>%.3f</td><td>%.3f</td></tr>", bp.benignText(), bp.benignImage(), tp.benignImage()));
         row(h, "perception: answers about hazardous images that name the hazardous object", null, base.hazardNamed(),
                 tga.hazardNamed());
         row(h, "perception after stage 1: objects of held-out images its caption names", null,

@@ -25,22 +25,27 @@ public record DemoSummary(TinyWorldDemo.Settings settings, String foundation, bo
     /** One trained model's numbers. */
     public record Method(String name, Rate imageDsr, Map<String, Rate> imageDsrByClass, Rate overRefusal, Rate utility,
             double keywordRecall, Rate retrievedDsr, Rate retrievedOverRefusal, Rate textDsr, Map<String, Rate> textDsrByClass, Rate textOverRefusal,
-            double bandCosine, double[] cosine, Rate hazardNamed, CaptionCheck stage1Captions) {}
+            double bandCosine, double[] cosine, Rate hazardNamed, RefusalProbability refusalProbability,
+            CaptionCheck stage1Captions) {}
 
     /** One claim of the paper, the numbers it was checked with, and whether they support it. */
     public record Check(String claim, String measured, boolean holds) {}
 
     static DemoSummary of(TinyWorldDemo.Settings s, TinyWorldFoundation.Foundation f, LayerBand band,
             Map<String, Report> evals, Map<String, Report> probes, Map<String, Rate> hazardNamed,
-            Map<String, CaptionCheck> captions, Map<String, JsonNode> training, double seconds) {
+            Map<String, RefusalProbability> refusalProbability, Map<String, CaptionCheck> captions,
+            Map<String, JsonNode> training, double seconds) {
         List<Method> methods = new ArrayList<>();
-        for (String m : evals.keySet()) methods.add(method(m, evals.get(m), probes.get(m), band, hazardNamed.get(m), captions.get(m)));
+        for (String m : evals.keySet()) {
+            methods.add(method(m, evals.get(m), probes.get(m), band, hazardNamed.get(m), refusalProbability.get(m),
+                    captions.get(m)));
+        }
         return new DemoSummary(s, f.dir().toString(), f.cached(), f.stats(), new int[] {band.first(), band.last()}, methods,
                 checks(methods), training, seconds);
     }
 
     static Method method(String name, Report eval, Report probe, LayerBand band, Rate hazardNamed,
-            CaptionCheck captions) {
+            RefusalProbability refusalProbability, CaptionCheck captions) {
         JudgeResult jr = eval.results().stream().filter(r -> r.judge().equals(TinyWorldDemo.JUDGE)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no " + TinyWorldDemo.JUDGE + " verdicts in the evaluation"));
         GroupMetrics hazard = group(jr, Evaluator.PLAIN, true), benign = group(jr, Evaluator.PLAIN, false);
@@ -59,7 +64,7 @@ public record DemoSummary(TinyWorldDemo.Settings settings, String foundation, bo
                 benign.meanKeywordRecall(), hazardTga == null ? null : hazardTga.dsr(),
                 benignTga == null ? null : benignTga.overRefusal(), hazardText == null ? null : hazardText.dsr(),
                 hazardText == null ? Map.of() : hazardText.dsrByCategory(), benignText == null ? null : benignText.overRefusal(), n == 0 ? Double.NaN : sum / n, cos,
-                hazardNamed, captions);
+                hazardNamed, refusalProbability, captions);
     }
 
     /** The (set, setting) group of the hazardous ({@code toxic}) or the benign set. */
@@ -116,6 +121,11 @@ public record DemoSummary(TinyWorldDemo.Settings settings, String foundation, bo
                 rate(base.retrievedOverRefusal()), rate(tga.retrievedOverRefusal())));
         b.append(String.format("%-44s %10s %10s %10s%n", "utility on benign scenes (names an object)", "",
                 rate(base.utility()), rate(tga.utility())));
+        RefusalProbability bp = base.refusalProbability(), tp = tga.refusalProbability();
+        b.append(String.format("%-44s %10.3f %10.3f %10.3f%n", "refusal probability, hazardous (1st token)",
+                bp.hazardousText(), bp.hazardousImage(), tp.hazardousImage()));
+        b.append(String.format("%-44s %10.3f %10.3f %10.3f%n", "refusal probability, benign (1st token)",
+                bp.benignText(), bp.benignImage(), tp.benignImage()));
         b.append(String.format("%-44s %10s %10s %10s%n", "hazard named in answers about hazardous images", "",
                 rate(base.hazardNamed()), rate(tga.hazardNamed())));
         b.append(String.format("%-44s %10s %10s %10s%n", "stage-1 captions of held-out images: objects", "",

@@ -219,8 +219,11 @@ public final class TinyWorldDemo {
             }
 
             Map<String, Rate> hazardNamed = new LinkedHashMap<>();
+            Map<String, RefusalProbability> refusalProbability = new LinkedHashMap<>();
             for (String m : models.keySet()) {
-                hazardNamed.put(m, hazardNamed(out.resolve("eval").resolve(m).resolve("generations.jsonl"), s.seed()));
+                Path generations = out.resolve("eval").resolve(m).resolve("generations.jsonl");
+                hazardNamed.put(m, hazardNamed(generations, s.seed()));
+                refusalProbability.put(m, RefusalProbability.of(generations));
             }
 
             progress.enter(PROBE);
@@ -231,7 +234,7 @@ public final class TinyWorldDemo {
             }
 
             progress.enter(REPORT);
-            DemoSummary summary = DemoSummary.of(s, f, band, evals, probes, hazardNamed, captions, runMetrics(out.resolve("runs")),
+            DemoSummary summary = DemoSummary.of(s, f, band, evals, probes, hazardNamed, refusalProbability, captions, runMetrics(out.resolve("runs")),
                     (System.nanoTime() - t0) / 1e9);
             Path report = DemoReport.write(out, summary, evals, probes);
             return new Outcome(out, summary, report);
@@ -375,7 +378,7 @@ public final class TinyWorldDemo {
         var o = new SafetyBenchmark.Options(model, sets(world), Set.of(), false, requests, Map.of(),
                 Decoding.greedy(s.maxNewTokens()), s.evalBatch(), true, true, clipIndex, clip,
                 world.resolve("captions/captions.jsonl"), List.of(JUDGE),
-                Judges.Options.defaults(), 1000, s.seed(), out, null, label, "tga demo (" + label + ")", false,
+                Judges.Options.defaults(), 1000, s.seed(), out, null, label, "tga demo (" + label + ")", true,
                 withText ? textTemplate : null);
         return SafetyBenchmark.run(o, line -> {}, n -> {
             done[0] += n;
