@@ -1,8 +1,10 @@
 package org.tga4j.retrieval;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.NumericDocValues;
@@ -17,31 +19,78 @@ import org.apache.lucene.util.BytesRef;
  * The caption-text postings of one segment, copied into plain arrays on the heap: for every term the live documents
  * that contain it (ascending), their term frequencies, and the length norm of every document.
  *
+ * <p>The documents are renumbered in memory by {@link DocOrder}: by length, and captions that share their common
+ * words next to each other. Postings, norms and windows are in this <em>heap order</em>; {@link #luceneDoc(int)}
+ * maps a heap document back to its segment doc id, which is what hits report (the index on disk is untouched). In
+ * this order a window of documents holds few distinct words, so a query's block bound for most windows is below the
+ * k-th score and {@link MaxScoreTopK} never reads them.
+ *
  * <p>Only the inputs of BM25 are kept, never a score: scores are computed per query by Lucene's own
  * {@link org.apache.lucene.search.similarities.Similarity.SimScorer} from (frequency, norm), so they are the very
- * floats Lucene's term scorer produces. Deleted documents are left out. Costs about 4-5 bytes per posting.
+ * floats Lucene's term scorer produces. Deleted documents are left out. Costs about 5 bytes per posting, 9 bytes per
+ * document, and a few bytes per (term, window) pair.
  */
 final class HeapPostings {
 
     /**
-     * One term's postings in this segment. {@code freqs == null} means every frequency is 1. {@code docFreq} and
-     * {@code totalTermFreq} are the segment's statistics as Lucene keeps them (deleted documents included), which is
-     * what BM25's idf is computed from.
+     * A term in at least 1/this of the windows also gets direct tables by window ({@link TermPostings#startByWindow}):
+     * one or two ints per window, for the common words that are in most queries, where looking a window up in the
+     * term's window list measured ~10% of a query.
      */
-    record TermPostings(int[] docs, int[] freqs, long[] maxFreqByNorm, int docFreq, long totalTermFreq) {}
+    private static final int DENSE_WINDOWS = 16;
+
+    /**
+     * One term's postings in this segment, heap doc ids ascending. {@code freqs == null} means every frequency is 1.
+     *
+     * <p>Its window index lists, ascending, the {@link MaxScoreTopK#WINDOW}-document windows the term occurs in
+     * ({@code windows}), the position in {@code docs} of its first document in each ({@code windowStart}), and its
+     * highest frequency in each ({@code windowMaxFreq}, {@code null} when every frequency is 1): a query bounds every
+     * window from these short lists, not from the postings. A term in at least 1/{@link #DENSE_WINDOWS} of the
+     * windows also has them by window number: {@code startByWindow[w]..startByWindow[w + 1]} are its positions in
+     * window {@code w} (empty: not there), {@code maxFreqByWindow[w]} its highest frequency there; for other terms
+     * both are {@code null} and a window is found by binary search in {@code windows}.
+     *
+     * <p>{@code docFreq} and {@code totalTermFreq} are the segment's statistics as Lucene keeps them (deleted
+     * documents included), which is what BM25's idf is computed from.
+     */
+    record TermPostings(int[] docs, int[] freqs, int[] windows, int[] windowStart, int[] windowMaxFreq,
+            int[] startByWindow, int[] maxFreqByWindow, int docFreq, long totalTermFreq) {}
 
     private final Map<String, TermPostings> terms;
     private final byte[] norms;
+    private final int[] luceneDoc;
+    private final int[] idRank;
+    private final byte[] windowMinNorm;
     private final int maxDoc;
 
-    private HeapPostings(Map<String, TermPostings> terms, byte[] norms, int maxDoc) {
+    private HeapPostings(Map<String, TermPostings> terms, byte[] norms, int[] luceneDoc, int[] idRank, int maxDoc) {
         this.terms = terms;
         this.norms = norms;
+        this.luceneDoc = luceneDoc;
+        this.idRank = idRank;
         this.maxDoc = maxDoc;
+        int windows = windows(maxDoc);
+        this.windowMinNorm = new byte[windows];
+        for (int w = 0; w < windows; w++) {
+            int min = 0xFF;
+            for (int d = w * MaxScoreTopK.WINDOW, end = Math.min(maxDoc, d + MaxScoreTopK.WINDOW); d < end; d++) {
+                min = Math.min(min, norms[d] & 0xFF);
+            }
+            windowMinNorm[w] = (byte) min;
+        }
     }
 
-    /** Reads the postings and norms of {@code field} of one segment. */
-    static HeapPostings load(LeafReader leaf, String field) throws IOException {
+    private static int windows(int maxDoc) {
+        return (maxDoc + MaxScoreTopK.WINDOW - 1) / MaxScoreTopK.WINDOW;
+    }
+
+    /**
+     * Reads the postings and norms of {@code field} of one segment, in heap order ({@link DocOrder}).
+     *
+     * @param idRank every top-level document's rank in (id, doc) order ({@link IdRanks})
+     * @param docBase the segment's first top-level doc id
+     */
+    static HeapPostings load(LeafReader leaf, String field, int[] idRank, int docBase) throws IOException {
         int maxDoc = leaf.maxDoc();
         byte[] norms = new byte[maxDoc];
         Arrays.fill(norms, (byte) 1); // what Lucene's term scorer assumes for a document without a norm
@@ -53,7 +102,11 @@ final class HeapPostings {
                 norms[d] = (byte) v;
             }
         }
-        Map<String, TermPostings> map = new HashMap<>();
+        // 1. every term's live postings in segment doc order
+        List<String> names = new ArrayList<>();
+        List<int[]> termDocs = new ArrayList<>();
+        List<int[]> termFreqs = new ArrayList<>();
+        List<long[]> stats = new ArrayList<>();
         Terms t = leaf.terms(field);
         if (t != null) {
             Bits live = leaf.getLiveDocs();
@@ -61,12 +114,10 @@ final class HeapPostings {
             PostingsEnum pe = null;
             int[] docs = new int[1024];
             int[] freqs = new int[1024];
-            int[] maxFreq = new int[256];
             for (BytesRef term = te.next(); term != null; term = te.next()) {
                 pe = te.postings(pe, PostingsEnum.FREQS);
                 int n = 0;
                 boolean allOnes = true;
-                Arrays.fill(maxFreq, 0);
                 for (int d = pe.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = pe.nextDoc()) {
                     if (live != null && !live.get(d)) continue;
                     if (n == docs.length) {
@@ -77,29 +128,85 @@ final class HeapPostings {
                     docs[n] = d;
                     freqs[n++] = f;
                     allOnes &= f == 1;
-                    int norm = norms[d] & 0xFF;
-                    if (f > maxFreq[norm]) maxFreq[norm] = f;
                 }
-                map.put(term.utf8ToString(), new TermPostings(Arrays.copyOf(docs, n), allOnes ? null : Arrays.copyOf(freqs, n),
-                        paretoList(maxFreq), te.docFreq(), te.totalTermFreq()));
+                names.add(term.utf8ToString());
+                termDocs.add(Arrays.copyOf(docs, n));
+                termFreqs.add(allOnes ? null : Arrays.copyOf(freqs, n));
+                stats.add(new long[] {te.docFreq(), te.totalTermFreq()});
             }
         }
-        return new HeapPostings(map, norms, maxDoc);
+        // 2. the heap order, then every term's postings renumbered into it
+        int[] order = DocOrder.order(norms, termDocs);
+        int[] heapDoc = new int[maxDoc];
+        byte[] heapNorms = new byte[maxDoc];
+        int[] heapRank = new int[maxDoc];
+        for (int hd = 0; hd < maxDoc; hd++) {
+            heapDoc[order[hd]] = hd;
+            heapNorms[hd] = norms[order[hd]];
+            heapRank[hd] = idRank[docBase + order[hd]];
+        }
+        int nt = names.size();
+        Map<String, TermPostings> map = new HashMap<>(nt * 2);
+        long[] pairs = new long[0];
+        for (int i = 0; i < nt; i++) {
+            int[] docs = termDocs.get(i);
+            int[] freqs = termFreqs.get(i);
+            termDocs.set(i, null); // renumbered in place below; the list lets go of it
+            if (freqs == null) {
+                for (int p = 0; p < docs.length; p++) docs[p] = heapDoc[docs[p]];
+                Arrays.sort(docs);
+            } else {
+                if (pairs.length < docs.length) pairs = new long[Math.max(docs.length, pairs.length * 2)];
+                for (int p = 0; p < docs.length; p++) pairs[p] = (long) heapDoc[docs[p]] << 32 | freqs[p];
+                Arrays.sort(pairs, 0, docs.length);
+                for (int p = 0; p < docs.length; p++) {
+                    docs[p] = (int) (pairs[p] >>> 32);
+                    freqs[p] = (int) pairs[p];
+                }
+            }
+            long[] s = stats.get(i);
+            map.put(names.get(i), withWindows(docs, freqs, maxDoc, (int) s[0], s[1]));
+        }
+        return new HeapPostings(map, heapNorms, order, heapRank, maxDoc);
     }
 
-    /**
-     * For every norm among the term's documents, the highest frequency with it, as {@code (long) norm << 32 | freq}:
-     * since BM25 grows with the frequency at a fixed norm, the term's best score for a query is the best of these.
-     */
-    private static long[] paretoList(int[] maxFreq) {
-        int c = 0;
-        for (int f : maxFreq) if (f > 0) c++;
-        long[] out = new long[c];
-        c = 0;
-        for (int norm = 0; norm < 256; norm++) {
-            if (maxFreq[norm] > 0) out[c++] = (long) norm << 32 | maxFreq[norm];
+    /** The term's postings with their window index. */
+    private static TermPostings withWindows(int[] docs, int[] freqs, int maxDoc, int docFreq, long ttf) {
+        int n = 0;
+        int last = -1;
+        for (int d : docs) {
+            int w = d / MaxScoreTopK.WINDOW;
+            if (w != last) n++;
+            last = w;
         }
-        return out;
+        int[] windows = new int[n];
+        int[] start = new int[n];
+        int[] maxFreq = freqs == null ? null : new int[n];
+        n = -1;
+        last = -1;
+        for (int p = 0; p < docs.length; p++) {
+            int w = docs[p] / MaxScoreTopK.WINDOW;
+            if (w != last) {
+                windows[++n] = w;
+                start[n] = p;
+                last = w;
+            }
+            if (maxFreq != null) maxFreq[n] = Math.max(maxFreq[n], freqs[p]);
+        }
+        int[] startByWindow = null;
+        int[] maxFreqByWindow = null;
+        int all = windows(maxDoc);
+        if ((long) windows.length * DENSE_WINDOWS >= all) {
+            startByWindow = new int[all + 1];
+            if (maxFreq != null) maxFreqByWindow = new int[all];
+            // window w's positions start where the first later window that has the term starts
+            for (int w = all, i = windows.length; w >= 0; w--) {
+                while (i > 0 && windows[i - 1] >= w) i--;
+                startByWindow[w] = i < windows.length ? start[i] : docs.length;
+                if (i < windows.length && windows[i] == w && maxFreqByWindow != null) maxFreqByWindow[w] = maxFreq[i];
+            }
+        }
+        return new TermPostings(docs, freqs, windows, start, maxFreq, startByWindow, maxFreqByWindow, docFreq, ttf);
     }
 
     /** The postings of {@code term}, or {@code null} when no document of this segment ever contained it. */
@@ -107,9 +214,29 @@ final class HeapPostings {
         return terms.get(term);
     }
 
-    /** Encoded length norm of every document (index = doc id). Do not modify. */
+    /** Encoded length norm of every document (index = heap doc id). Do not modify. */
     byte[] norms() {
         return norms;
+    }
+
+    /** Rank in (caption id, doc) order of every document (index = heap doc id), the tie-break of equal scores. */
+    int idRank(int heapDoc) {
+        return idRank[heapDoc];
+    }
+
+    /** Smallest norm (unsigned) of each {@link MaxScoreTopK#WINDOW}-document window of the heap order. */
+    byte windowMinNorm(int window) {
+        return windowMinNorm[window];
+    }
+
+    /** Number of {@link MaxScoreTopK#WINDOW}-document windows. */
+    int windows() {
+        return windowMinNorm.length;
+    }
+
+    /** The segment doc id of heap document {@code heapDoc}. */
+    int luceneDoc(int heapDoc) {
+        return luceneDoc[heapDoc];
     }
 
     int maxDoc() {
