@@ -26,8 +26,8 @@ final class DocOrder {
      */
     private static final int RANK_BITS = 9;
     private static final int RARE = (1 << RANK_BITS) - 1;
-    /** Bits per pass of the radix sort of the keys. */
-    private static final int RADIX_BITS = 11;
+    /** Bits per pass of the radix sort of the keys: 4 passes over the 62-bit keys. */
+    private static final int RADIX_BITS = 16;
 
     private DocOrder() {}
 

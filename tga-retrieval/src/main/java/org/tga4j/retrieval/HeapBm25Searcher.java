@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -48,11 +50,26 @@ final class HeapBm25Searcher {
         this.leaves = searcher.getIndexReader().leaves();
         this.segments = new HeapPostings[leaves.size()];
         this.docBase = new int[leaves.size()];
-        int[] idRank = IdRanks.of(searcher.getIndexReader());
+        // the id ranks are sorted on another core (if one is free) while this thread copies the postings
+        CompletableFuture<int[]> idRanks = CompletableFuture.supplyAsync(() -> {
+            try {
+                return IdRanks.of(searcher.getIndexReader());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         for (int i = 0; i < segments.length; i++) {
             docBase[i] = leaves.get(i).docBase;
-            segments[i] = HeapPostings.load(leaves.get(i).reader(), CaptionSchema.TEXT, idRank, docBase[i]);
+            segments[i] = HeapPostings.load(leaves.get(i).reader(), CaptionSchema.TEXT);
         }
+        int[] idRank;
+        try {
+            idRank = idRanks.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException u) throw u.getCause();
+            throw e;
+        }
+        for (int i = 0; i < segments.length; i++) segments[i].setIdRanks(idRank, docBase[i]);
         this.collection = searcher.collectionStatistics(CaptionSchema.TEXT);
         boolean[] seen = new boolean[256];
         for (HeapPostings p : segments) for (byte n : p.norms()) seen[n & 0xFF] = true;

@@ -63,11 +63,11 @@ final class HeapPostings {
     private final byte[] windowMinNorm;
     private final int maxDoc;
 
-    private HeapPostings(Map<String, TermPostings> terms, byte[] norms, int[] luceneDoc, int[] idRank, int maxDoc) {
+    private HeapPostings(Map<String, TermPostings> terms, byte[] norms, int[] luceneDoc, int maxDoc) {
         this.terms = terms;
         this.norms = norms;
         this.luceneDoc = luceneDoc;
-        this.idRank = idRank;
+        this.idRank = new int[maxDoc];
         this.maxDoc = maxDoc;
         int windows = windows(maxDoc);
         this.windowMinNorm = new byte[windows];
@@ -85,12 +85,10 @@ final class HeapPostings {
     }
 
     /**
-     * Reads the postings and norms of {@code field} of one segment, in heap order ({@link DocOrder}).
-     *
-     * @param idRank every top-level document's rank in (id, doc) order ({@link IdRanks})
-     * @param docBase the segment's first top-level doc id
+     * Reads the postings and norms of {@code field} of one segment, in heap order ({@link DocOrder}). Its id ranks
+     * are set by {@link #setIdRanks} before use.
      */
-    static HeapPostings load(LeafReader leaf, String field, int[] idRank, int docBase) throws IOException {
+    static HeapPostings load(LeafReader leaf, String field) throws IOException {
         int maxDoc = leaf.maxDoc();
         byte[] norms = new byte[maxDoc];
         Arrays.fill(norms, (byte) 1); // what Lucene's term scorer assumes for a document without a norm
@@ -139,35 +137,101 @@ final class HeapPostings {
         int[] order = DocOrder.order(norms, termDocs);
         int[] heapDoc = new int[maxDoc];
         byte[] heapNorms = new byte[maxDoc];
-        int[] heapRank = new int[maxDoc];
         for (int hd = 0; hd < maxDoc; hd++) {
             heapDoc[order[hd]] = hd;
             heapNorms[hd] = norms[order[hd]];
-            heapRank[hd] = idRank[docBase + order[hd]];
         }
         int nt = names.size();
         Map<String, TermPostings> map = new HashMap<>(nt * 2);
-        long[] pairs = new long[0];
+        Renumbering renumber = new Renumbering(heapDoc);
         for (int i = 0; i < nt; i++) {
             int[] docs = termDocs.get(i);
-            int[] freqs = termFreqs.get(i);
             termDocs.set(i, null); // renumbered in place below; the list lets go of it
-            if (freqs == null) {
-                for (int p = 0; p < docs.length; p++) docs[p] = heapDoc[docs[p]];
+            renumber.apply(docs, termFreqs.get(i));
+            long[] s = stats.get(i);
+            map.put(names.get(i), withWindows(docs, termFreqs.get(i), maxDoc, (int) s[0], s[1]));
+        }
+        return new HeapPostings(map, heapNorms, order, maxDoc);
+    }
+
+    /**
+     * Renumbers postings into the heap order and sorts them again, frequencies alongside: by an LSD radix sort on the
+     * heap doc ids for long lists (a few passes of plain loops, quick to compile on the first, cold, load), by
+     * {@link Arrays#sort} for short ones.
+     */
+    private static final class Renumbering {
+        /** Lists at least this long are radix sorted (shorter ones cost less than the radix histogram). */
+        private static final int RADIX_MIN = 2048;
+        private static final int RADIX_BITS = 11;
+
+        private final int[] heapDoc;
+        private final int passes;
+        private final int[] count = new int[1 << RADIX_BITS];
+        private int[] docs2 = new int[0];
+        private int[] freqs2 = new int[0];
+        private long[] pairs = new long[0];
+
+        Renumbering(int[] heapDoc) {
+            this.heapDoc = heapDoc;
+            int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, heapDoc.length - 1));
+            this.passes = (bits + RADIX_BITS - 1) / RADIX_BITS;
+        }
+
+        /** Maps {@code docs} (segment doc ids) to heap doc ids and sorts them, {@code freqs} (or {@code null}) along. */
+        void apply(int[] docs, int[] freqs) {
+            int n = docs.length;
+            for (int p = 0; p < n; p++) docs[p] = heapDoc[docs[p]];
+            if (n >= RADIX_MIN) {
+                radixSort(docs, freqs);
+            } else if (freqs == null) {
                 Arrays.sort(docs);
             } else {
-                if (pairs.length < docs.length) pairs = new long[Math.max(docs.length, pairs.length * 2)];
-                for (int p = 0; p < docs.length; p++) pairs[p] = (long) heapDoc[docs[p]] << 32 | freqs[p];
-                Arrays.sort(pairs, 0, docs.length);
-                for (int p = 0; p < docs.length; p++) {
+                if (pairs.length < n) pairs = new long[Math.max(n, RADIX_MIN)];
+                for (int p = 0; p < n; p++) pairs[p] = (long) docs[p] << 32 | freqs[p];
+                Arrays.sort(pairs, 0, n);
+                for (int p = 0; p < n; p++) {
                     docs[p] = (int) (pairs[p] >>> 32);
                     freqs[p] = (int) pairs[p];
                 }
             }
-            long[] s = stats.get(i);
-            map.put(names.get(i), withWindows(docs, freqs, maxDoc, (int) s[0], s[1]));
         }
-        return new HeapPostings(map, heapNorms, order, heapRank, maxDoc);
+
+        private void radixSort(int[] docs, int[] freqs) {
+            int n = docs.length;
+            if (docs2.length < n) {
+                docs2 = new int[n];
+                freqs2 = new int[n];
+            }
+            boolean withFreqs = freqs != null;
+            int[] d = docs, f = freqs, d2 = docs2, f2 = freqs2;
+            int mask = (1 << RADIX_BITS) - 1;
+            for (int pass = 0, shift = 0; pass < passes; pass++, shift += RADIX_BITS) {
+                Arrays.fill(count, 0);
+                for (int p = 0; p < n; p++) count[(d[p] >>> shift) & mask]++;
+                for (int i = 0, sum = 0; i < count.length; i++) {
+                    int c = count[i];
+                    count[i] = sum;
+                    sum += c;
+                }
+                for (int p = 0; p < n; p++) {
+                    int j = count[(d[p] >>> shift) & mask]++;
+                    d2[j] = d[p];
+                    if (withFreqs) f2[j] = f[p];
+                }
+                int[] t = d;
+                d = d2;
+                d2 = t;
+                if (withFreqs) {
+                    t = f;
+                    f = f2;
+                    f2 = t;
+                }
+            }
+            if (d != docs) { // an odd number of passes: the result is in the scratch arrays
+                System.arraycopy(d, 0, docs, 0, n);
+                if (withFreqs) System.arraycopy(f, 0, freqs, 0, n);
+            }
+        }
     }
 
     /** The term's postings with their window index. */
@@ -219,7 +283,16 @@ final class HeapPostings {
         return norms;
     }
 
-    /** Rank in (caption id, doc) order of every document (index = heap doc id), the tie-break of equal scores. */
+    /**
+     * Sets every document's rank in (caption id, doc) order, the tie-break of equal scores, from the ranks of all
+     * top-level documents ({@link IdRanks}); {@code docBase} is the segment's first top-level doc id. Called once,
+     * before the postings are searched.
+     */
+    void setIdRanks(int[] idRank, int docBase) {
+        for (int hd = 0; hd < maxDoc; hd++) this.idRank[hd] = idRank[docBase + luceneDoc[hd]];
+    }
+
+    /** Rank in (caption id, doc) order of heap document {@code heapDoc} ({@link #setIdRanks}). */
     int idRank(int heapDoc) {
         return idRank[heapDoc];
     }
