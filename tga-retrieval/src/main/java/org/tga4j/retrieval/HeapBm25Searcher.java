@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.CollectionStatistics;
@@ -92,13 +93,15 @@ final class HeapBm25Searcher {
             return top.ranked();
         }
         int slices = searcher.getSlices().length;
-        List<Future<TopK>> futures = new ArrayList<>(slices);
-        for (int s = 0; s < slices; s++) {
+        AtomicInteger kth = new AtomicInteger(TopK.NO_SCORE);
+        List<Future<TopK>> futures = new ArrayList<>(slices - 1);
+        for (int s = 1; s < slices; s++) {
             int slice = s;
-            futures.add(pool.submit(() -> searchSlice(plan, slice, slices, n)));
+            futures.add(pool.submit(() -> searchSlice(plan, slice, slices, n, kth)));
         }
         TopK top = new TopK(n);
         try {
+            top.addAll(searchSlice(plan, 0, slices, n, kth)); // this thread takes the first slice
             for (Future<TopK> f : futures) top.addAll(f.get());
         } catch (InterruptedException e) {
             futures.forEach(f -> f.cancel(true));
@@ -109,16 +112,20 @@ final class HeapBm25Searcher {
             if (e.getCause() instanceof UncheckedIOException u) throw u.getCause();
             if (e.getCause() instanceof RuntimeException re) throw re;
             throw new IOException("search failed", e.getCause());
+        } catch (RuntimeException e) {
+            futures.forEach(f -> f.cancel(true));
+            throw e;
         }
         return top.ranked();
     }
 
     /**
      * Slice {@code slice} of {@code slices}: every {@code slices}-th window of the plan's order, so that each slice
-     * starts with some of the best windows, and the slices' windows together are all of them.
+     * starts with some of the best windows, and the slices' windows together are all of them. The slices share the
+     * best k-th score any of them has reached ({@code kth}), so each skips what another has already outscored.
      */
-    private TopK searchSlice(MaxScoreTopK.Plan plan, int slice, int slices, int n) {
-        TopK top = new TopK(n);
+    private TopK searchSlice(MaxScoreTopK.Plan plan, int slice, int slices, int n, AtomicInteger kth) {
+        TopK top = TopK.sharing(n, kth);
         scratch.get().search(plan, slice, slices, top);
         return top;
     }

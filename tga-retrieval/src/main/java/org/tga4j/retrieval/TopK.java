@@ -3,6 +3,7 @@ package org.tga4j.retrieval;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.util.NumericUtils;
 
 /**
@@ -21,22 +22,46 @@ final class TopK {
     private int size;
     private float threshold = Float.NEGATIVE_INFINITY;
     private int docBase;
+    /** The best k-th score among the slices of one query ({@link #sharing}), as a sortable int; {@code null}: alone. */
+    private final AtomicInteger shared;
 
     TopK(int n) {
+        this(n, null);
+    }
+
+    private TopK(int n, AtomicInteger shared) {
         if (n < 1) throw new IllegalArgumentException("n must be >= 1, got " + n);
         this.n = n;
+        this.shared = shared;
         this.keys = new long[n];
         this.docs = new int[n];
     }
+
+    /**
+     * A top {@code n} for one of several parallel slices of a query, that share {@code kth}: the best k-th score any
+     * of them has reached (start: {@link #NO_SCORE}). Its {@link #threshold()} is the higher of its own and that one,
+     * which stays exact: a slice holding {@code n} documents scoring at least {@code s} proves that no document
+     * scoring below {@code s} is among the query's best {@code n}, wherever it is.
+     */
+    static TopK sharing(int n, AtomicInteger kth) {
+        return new TopK(n, kth);
+    }
+
+    /** The start value of a shared k-th score: no score yet. */
+    static final int NO_SCORE = NumericUtils.floatToSortableInt(Float.NEGATIVE_INFINITY);
 
     /** Documents offered from now on are doc ids of the segment whose first top-level doc id is {@code docBase}. */
     void setDocBase(int docBase) {
         this.docBase = docBase;
     }
 
-    /** Lowest score that can still enter ({@code -inf} until full); a document scoring exactly this enters only if its id is smaller. */
+    /**
+     * Lowest score that can still enter ({@code -inf} until full); a document scoring exactly this enters only if its
+     * id is smaller. With {@link #sharing}, the best k-th score of all slices, if higher.
+     */
     float threshold() {
-        return threshold;
+        if (shared == null) return threshold;
+        return Math.max(threshold, NumericUtils.sortableIntToFloat(shared.get()));
     }
 
     /**
@@ -61,7 +86,11 @@ final class TopK {
         } else {
             siftUp(size++, key, topDoc);
         }
-        if (size == n) threshold = NumericUtils.sortableIntToFloat((int) (keys[0] >>> 32));
+        if (size == n) {
+            int kth = (int) (keys[0] >>> 32);
+            threshold = NumericUtils.sortableIntToFloat(kth);
+            if (shared != null) shared.accumulateAndGet(kth, Math::max);
+        }
         return true;
     }
 
