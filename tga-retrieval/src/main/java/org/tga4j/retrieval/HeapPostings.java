@@ -44,17 +44,19 @@ final class HeapPostings {
      *
      * <p>Its window index lists, ascending, the {@link MaxScoreTopK#WINDOW}-document windows the term occurs in
      * ({@code windows}), the position in {@code docs} of its first document in each ({@code windowStart}), and its
-     * highest frequency in each ({@code windowMaxFreq}, {@code null} when every frequency is 1): a query bounds every
-     * window from these short lists, not from the postings. A term in at least 1/{@link #DENSE_WINDOWS} of the
-     * windows also has them by window number: {@code startByWindow[w]..startByWindow[w + 1]} are its positions in
-     * window {@code w} (empty: not there), {@code maxFreqByWindow[w]} its highest frequency there; for other terms
-     * both are {@code null} and a window is found by binary search in {@code windows}.
+     * highest frequency in each ({@code windowMaxFreq}, {@code null} when every frequency is 1), and which of the
+     * window's {@link MaxScoreTopK#BLOCKS} blocks of 64 documents hold it (bit {@code j} of {@code windowBlocks}): a
+     * query bounds every window and block from these short lists, not from the postings. A term in at least
+     * 1/{@link #DENSE_WINDOWS} of the windows also has them by window number: {@code startByWindow[w]..startByWindow[w
+     * + 1]} are its positions in window {@code w} (empty: not there), {@code maxFreqByWindow[w]} and
+     * {@code blocksByWindow[w]} as above; for other terms these are {@code null} and a window is found by binary
+     * search in {@code windows}.
      *
      * <p>{@code docFreq} and {@code totalTermFreq} are the segment's statistics as Lucene keeps them (deleted
      * documents included), which is what BM25's idf is computed from.
      */
-    record TermPostings(int[] docs, int[] freqs, int[] windows, int[] windowStart, int[] windowMaxFreq,
-            int[] startByWindow, int[] maxFreqByWindow, int docFreq, long totalTermFreq) {}
+    record TermPostings(int[] docs, int[] freqs, int[] windows, int[] windowStart, int[] windowMaxFreq, byte[] windowBlocks,
+            int[] startByWindow, int[] maxFreqByWindow, byte[] blocksByWindow, int docFreq, long totalTermFreq) {}
 
     private final Map<String, TermPostings> terms;
     private final byte[] norms;
@@ -246,6 +248,7 @@ final class HeapPostings {
         int[] windows = new int[n];
         int[] start = new int[n];
         int[] maxFreq = freqs == null ? null : new int[n];
+        byte[] blocks = new byte[n];
         n = -1;
         last = -1;
         for (int p = 0; p < docs.length; p++) {
@@ -256,21 +259,28 @@ final class HeapPostings {
                 last = w;
             }
             if (maxFreq != null) maxFreq[n] = Math.max(maxFreq[n], freqs[p]);
+            blocks[n] |= (byte) (1 << (docs[p] % MaxScoreTopK.WINDOW / Long.SIZE));
         }
         int[] startByWindow = null;
         int[] maxFreqByWindow = null;
+        byte[] blocksByWindow = null;
         int all = windows(maxDoc);
         if ((long) windows.length * DENSE_WINDOWS >= all) {
             startByWindow = new int[all + 1];
+            blocksByWindow = new byte[all];
             if (maxFreq != null) maxFreqByWindow = new int[all];
             // window w's positions start where the first later window that has the term starts
             for (int w = all, i = windows.length; w >= 0; w--) {
                 while (i > 0 && windows[i - 1] >= w) i--;
                 startByWindow[w] = i < windows.length ? start[i] : docs.length;
-                if (i < windows.length && windows[i] == w && maxFreqByWindow != null) maxFreqByWindow[w] = maxFreq[i];
+                if (i < windows.length && windows[i] == w) {
+                    blocksByWindow[w] = blocks[i];
+                    if (maxFreqByWindow != null) maxFreqByWindow[w] = maxFreq[i];
+                }
             }
         }
-        return new TermPostings(docs, freqs, windows, start, maxFreq, startByWindow, maxFreqByWindow, docFreq, ttf);
+        return new TermPostings(docs, freqs, windows, start, maxFreq, blocks, startByWindow, maxFreqByWindow, blocksByWindow,
+                docFreq, ttf);
     }
 
     /** The postings of {@code term}, or {@code null} when no document of this segment ever contained it. */

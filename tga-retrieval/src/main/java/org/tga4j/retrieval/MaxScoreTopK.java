@@ -35,12 +35,19 @@ final class MaxScoreTopK {
      * more per query to bound and order; 512 measured fastest on 1M synthetic captions.
      */
     static final int WINDOW = 512;
+    /**
+     * Blocks of {@link Long#SIZE} documents (one word of the candidate bitset) per window: a window whose terms' bounds
+     * reach the k-th score is scored only in the blocks where they still do (on 1M captions, 45% of such windows had
+     * such a block, and 1.6 blocks of their 8 on average). A term's blocks in a window are one byte.
+     */
+    static final int BLOCKS = WINDOW / Long.SIZE;
 
     /** Up to this many postings per candidate, a non-essential term is walked through the window instead of seeked. */
     private static final int WALK_PER_CANDIDATE = 32;
 
     private final double[] acc = new double[WINDOW];
-    private final long[] bits = new long[(WINDOW + 63) / 64];
+    private final long[] bits = new long[BLOCKS];
+    private final double[] blockBound = new double[BLOCKS];
 
     /** One query term: its Lucene scorer, and its scores at low frequencies by encoded norm. */
     static final class QueryTerm {
@@ -184,9 +191,10 @@ final class MaxScoreTopK {
         int[] freqs;
         int pos;
         int end;
-        /** The term's highest frequency in the window, and its block bound there. */
+        /** The term's highest frequency in the window, its bound there, and the window's blocks that hold it. */
         int maxFreq;
         float bound;
+        int blocks;
 
         /** Points this cursor at {@code p}'s postings in window {@code w}; {@code false} when it has none there. */
         boolean position(HeapPostings.TermPostings p, int w) {
@@ -196,12 +204,14 @@ final class MaxScoreTopK {
                 end = byWindow[w + 1];
                 if (pos == end) return false;
                 maxFreq = p.maxFreqByWindow() == null ? 1 : p.maxFreqByWindow()[w];
+                blocks = p.blocksByWindow()[w] & 0xFF;
             } else {
                 int k = Arrays.binarySearch(p.windows(), w);
                 if (k < 0) return false;
                 pos = p.windowStart()[k];
                 end = k + 1 < p.windowStart().length ? p.windowStart()[k + 1] : p.docs().length;
                 maxFreq = p.windowMaxFreq() == null ? 1 : p.windowMaxFreq()[k];
+                blocks = p.windowBlocks()[k] & 0xFF;
             }
             docs = p.docs();
             freqs = p.freqs();
@@ -241,6 +251,8 @@ final class MaxScoreTopK {
                 int we = Math.min(segment.maxDoc(), ws + WINDOW);
                 byte minNorm = segment.windowMinNorm(w);
                 int m = 0;
+                double[] blockBound = this.blockBound;
+                Arrays.fill(blockBound, 0);
                 for (int t = 0; t < nt; t++) {
                     HeapPostings.TermPostings p = plan.postings[seg][t];
                     if (p == null) continue;
@@ -249,6 +261,7 @@ final class MaxScoreTopK {
                     c.q = plan.terms[t];
                     float b = c.q.score(c.maxFreq, minNorm);
                     c.bound = b;
+                    for (int blocks = c.blocks; blocks != 0; blocks &= blocks - 1) blockBound[Integer.numberOfTrailingZeros(blocks)] += b;
                     int j = m++;
                     while (j > 0 && cur[j - 1].bound > b) {
                         cur[j] = cur[j - 1];
@@ -256,12 +269,18 @@ final class MaxScoreTopK {
                     }
                     cur[j] = c;
                 }
+                int open = 0; // the blocks whose terms' bounds together still reach the k-th score
+                for (int b = 0; b < BLOCKS; b++) if ((float) blockBound[b] >= thr) open |= 1 << b;
+                if (open == 0) continue;
+                int kept = 0; // the terms in those blocks, by bound ascending
+                for (int j = 0; j < m; j++) if ((cur[j].blocks & open) != 0) cur[kept++] = cur[j];
+                m = kept;
                 double sum = 0;
                 for (int j = 0; j < m; j++) upper[j] = sum += cur[j].bound;
                 int essential = 0;
                 while (essential < m && (float) upper[essential] < thr) essential++;
-                if (essential == m) continue; // the window's bound, re-added, rounds below the k-th score after all
-                scoreWindow(cur, m, essential, upper, segment, ws, we, top);
+                if (essential == m) continue; // the bounds, re-added, round below the k-th score after all
+                scoreWindow(cur, m, essential, upper, segment, ws, we, open, top);
                 }
             }
         } catch (RuntimeException e) {
@@ -277,10 +296,14 @@ final class MaxScoreTopK {
         return s;
     }
 
-    /** Scores one window whose terms are {@code cur[0..m)}, {@code cur[essential..m)} essential. */
-    private void scoreWindow(Cursor[] cur, int m, int essential, double[] upper, HeapPostings segment, int ws, int we, TopK top) {
+    /**
+     * Scores the {@code open} blocks of one window whose terms are {@code cur[0..m)}, {@code cur[essential..m)}
+     * essential.
+     */
+    private void scoreWindow(Cursor[] cur, int m, int essential, double[] upper, HeapPostings segment, int ws, int we,
+            int open, TopK top) {
         byte[] norms = segment.norms();
-        for (int i = essential; i < m; i++) accumulate(cur[i], norms, ws);
+        for (int i = essential; i < m; i++) accumulate(cur[i], norms, ws, open);
         float thr = top.threshold();
         int words = (we - ws + 63) >>> 6;
         // non-essential terms, best first: drop the candidates that cannot reach the k-th score even with this
@@ -357,8 +380,8 @@ final class MaxScoreTopK {
         }
     }
 
-    /** Adds the scores of {@code c}'s documents in the window into it. */
-    private void accumulate(Cursor c, byte[] norms, int ws) {
+    /** Adds the scores of {@code c}'s documents in the {@code open} blocks of the window into it. */
+    private void accumulate(Cursor c, byte[] norms, int ws, int open) {
         int[] docs = c.docs;
         double[] acc = this.acc;
         long[] bits = this.bits;
@@ -366,6 +389,7 @@ final class MaxScoreTopK {
             float[] table = c.q.freqOne;
             for (int p = c.pos, end = c.end; p < end; p++) {
                 int o = docs[p] - ws;
+                if ((open & 1 << (o >>> 6)) == 0) continue;
                 acc[o] += table[norms[ws + o] & 0xFF];
                 bits[o >>> 6] |= 1L << o;
             }
@@ -373,6 +397,7 @@ final class MaxScoreTopK {
             for (int p = c.pos, end = c.end; p < end; p++) {
                 int d = docs[p];
                 int o = d - ws;
+                if ((open & 1 << (o >>> 6)) == 0) continue;
                 acc[o] += score(c, p, d, norms);
                 bits[o >>> 6] |= 1L << o;
             }
