@@ -24,8 +24,8 @@ import org.tga4j.datasets.CaptionRecord;
 /**
  * {@link HeapPostings} holds exactly the live postings of each segment in its own document order: the order is a
  * permutation with norms ascending, every term's (document, frequency) pairs map back to Lucene's, and the window
- * index (windows, starts, highest frequencies, the by-window tables) agrees with the postings. {@link IdRanks} orders
- * documents by id bytes.
+ * index (windows, starts, highest frequencies, 64-document blocks, the by-window tables) agrees with the postings.
+ * {@link IdRanks} orders documents by id bytes.
  */
 class HeapPostingsTest {
     @TempDir Path tmp;
@@ -117,9 +117,14 @@ class HeapPostingsTest {
             assertEquals(windows[k], docs[to - 1] / MaxScoreTopK.WINDOW);
             if (k > 0) assertTrue(windows[k - 1] < windows[k]);
             int max = 1;
-            for (int i = from; i < to; i++) max = Math.max(max, p.freqs() == null ? 1 : p.freqs()[i]);
+            int blocks = 0;
+            for (int i = from; i < to; i++) {
+                max = Math.max(max, p.freqs() == null ? 1 : p.freqs()[i]);
+                blocks |= 1 << (docs[i] % MaxScoreTopK.WINDOW / Long.SIZE);
+            }
             if (p.windowMaxFreq() != null) assertEquals(max, p.windowMaxFreq()[k]);
             else assertEquals(1, max);
+            assertEquals(blocks, p.windowBlocks()[k] & 0xFF, "blocks of 64 documents holding the term");
         }
         if (p.startByWindow() != null) {
             assertEquals(heap.windows() + 1, p.startByWindow().length);
@@ -129,7 +134,9 @@ class HeapPostingsTest {
                 int to = p.startByWindow()[w + 1];
                 if (k < 0) {
                     assertEquals(from, to, "no postings in a window the term is not in");
+                    assertEquals(0, p.blocksByWindow()[w]);
                 } else {
+                    assertEquals(p.windowBlocks()[k], p.blocksByWindow()[w]);
                     assertEquals(p.windowStart()[k], from);
                     assertEquals(k + 1 < windows.length ? p.windowStart()[k + 1] : docs.length, to);
                     if (p.maxFreqByWindow() != null) assertEquals(p.windowMaxFreq()[k], p.maxFreqByWindow()[w]);
