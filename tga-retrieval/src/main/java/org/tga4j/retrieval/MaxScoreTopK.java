@@ -6,15 +6,16 @@ import org.apache.lucene.search.similarities.Similarity.SimScorer;
 
 /**
  * Exact top-k BM25 over {@link HeapPostings}, window by window, best window first. A query's {@link Plan} bounds
- * every {@link #WINDOW}-document window of the heap order by the sum of its terms' block bounds there (a term's
- * block bound: its score at its highest frequency in the window and the window's shortest norm; 0 when it does not
- * occur in it), from the terms' window indexes alone, and sorts the windows by that bound, highest first. The search
- * then scores windows in that order until a window's bound is below the current k-th score: no later window can hold
- * a document that enters. The heap order (shortest captions first, captions sharing rarer words together:
- * {@link DocOrder}) makes the bounds tight, so the best windows raise the k-th score early and most windows are
- * never read.
+ * every {@link #WINDOW}-document window of the heap order by the sum of its terms' bounds there (a term's bound in
+ * a window: its score at its highest frequency there and the window's shortest norm; 0 when it does not occur in
+ * it), from the terms' window indexes alone, and orders the windows by that bound, highest first. The search then
+ * scores windows in that order until a window's bound is below the current k-th score: no later window can hold a
+ * document that enters. The heap order (by length, captions sharing their common words together: {@link DocOrder})
+ * makes the bounds tight, so the best windows raise the k-th score at once and most windows are never read. In a
+ * window that is read, the same sum over its {@link #BLOCKS} blocks of 64 documents leaves out the blocks that
+ * cannot reach the k-th score either, and the terms that occur only there.
  *
- * <p>Inside a window, by MaxScore: the window's terms are sorted by their block bounds; the low-scoring prefix whose
+ * <p>Inside a window, by MaxScore: the window's terms are sorted by their bounds; the low-scoring prefix whose
  * bounds add up to less than the k-th score is "non-essential" (a document matching only those cannot enter the top
  * k), so candidates come only from the essential terms, and the non-essential terms are looked up per candidate
  * only while the candidate can still reach the k-th score.
@@ -31,8 +32,8 @@ import org.apache.lucene.search.similarities.Similarity.SimScorer;
  */
 final class MaxScoreTopK {
     /**
-     * Documents per window, the unit of block bounds and of skipping. Smaller windows have tighter bounds but cost
-     * more per query to bound and order; 512 measured fastest on 1M synthetic captions.
+     * Documents per window, the unit of bounds, ordering and skipping. Smaller windows have tighter bounds but cost
+     * more per query to bound and order; on 1M synthetic captions 512 measured as fast as 256 and faster than 1024.
      */
     static final int WINDOW = 512;
     /**
@@ -48,6 +49,15 @@ final class MaxScoreTopK {
     private final double[] acc = new double[WINDOW];
     private final long[] bits = new long[BLOCKS];
     private final double[] blockBound = new double[BLOCKS];
+    /**
+     * Cursors for the query's terms ({@code pool}); a window's terms by bound ascending ({@code cur[0..m)}), and the
+     * best score of {@code cur[0..i]} together ({@code upper[i]}).
+     */
+    private Cursor[] pool = new Cursor[0];
+    private Cursor[] cur = new Cursor[0];
+    private double[] upper = new double[0];
+    /** The segment of the window being scored ({@code -1}: none yet). */
+    private int segment;
 
     /** One query term: its Lucene scorer, and its scores at low frequencies by encoded norm. */
     static final class QueryTerm {
@@ -225,11 +235,13 @@ final class MaxScoreTopK {
      */
     void search(Plan plan, int slice, int slices, TopK top) {
         int nt = plan.terms.length;
-        Cursor[] pool = new Cursor[nt];
-        for (int i = 0; i < nt; i++) pool[i] = new Cursor();
-        Cursor[] cur = new Cursor[nt]; // the window's terms (pool[0..m)), by bound ascending
-        double[] upper = new double[nt]; // upper[i]: best possible score from cur[0..i] together
-        int seg = -1;
+        if (pool.length < nt) {
+            pool = new Cursor[nt];
+            for (int i = 0; i < nt; i++) pool[i] = new Cursor();
+            cur = new Cursor[nt];
+            upper = new double[nt];
+        }
+        segment = -1;
         try {
             int i = slice;
             for (int st = 0; st < BOUND_STEPS; st++) {
@@ -238,49 +250,7 @@ final class MaxScoreTopK {
                     continue;
                 }
                 for (; i < plan.stepStart[st + 1]; i += slices) {
-                float thr = top.threshold();
-                if (plan.bound[i] < thr) continue;
-                int gw = plan.order[i];
-                if (seg < 0 || gw < plan.windowBase[seg] || gw >= plan.windowBase[seg + 1]) {
-                    seg = segmentOf(plan.windowBase, gw);
-                    top.setDocBase(plan.docBase[seg]);
-                }
-                HeapPostings segment = plan.segments[seg];
-                int w = gw - plan.windowBase[seg];
-                int ws = w * WINDOW;
-                int we = Math.min(segment.maxDoc(), ws + WINDOW);
-                byte minNorm = segment.windowMinNorm(w);
-                int m = 0;
-                double[] blockBound = this.blockBound;
-                Arrays.fill(blockBound, 0);
-                for (int t = 0; t < nt; t++) {
-                    HeapPostings.TermPostings p = plan.postings[seg][t];
-                    if (p == null) continue;
-                    Cursor c = pool[m];
-                    if (!c.position(p, w)) continue;
-                    c.q = plan.terms[t];
-                    float b = c.q.score(c.maxFreq, minNorm);
-                    c.bound = b;
-                    for (int blocks = c.blocks; blocks != 0; blocks &= blocks - 1) blockBound[Integer.numberOfTrailingZeros(blocks)] += b;
-                    int j = m++;
-                    while (j > 0 && cur[j - 1].bound > b) {
-                        cur[j] = cur[j - 1];
-                        j--;
-                    }
-                    cur[j] = c;
-                }
-                int open = 0; // the blocks whose terms' bounds together still reach the k-th score
-                for (int b = 0; b < BLOCKS; b++) if ((float) blockBound[b] >= thr) open |= 1 << b;
-                if (open == 0) continue;
-                int kept = 0; // the terms in those blocks, by bound ascending
-                for (int j = 0; j < m; j++) if ((cur[j].blocks & open) != 0) cur[kept++] = cur[j];
-                m = kept;
-                double sum = 0;
-                for (int j = 0; j < m; j++) upper[j] = sum += cur[j].bound;
-                int essential = 0;
-                while (essential < m && (float) upper[essential] < thr) essential++;
-                if (essential == m) continue; // the bounds, re-added, round below the k-th score after all
-                scoreWindow(cur, m, essential, upper, segment, ws, we, open, top);
+                    if (plan.bound[i] >= top.threshold()) window(plan, plan.order[i], top);
                 }
             }
         } catch (RuntimeException e) {
@@ -290,6 +260,53 @@ final class MaxScoreTopK {
         }
     }
 
+    /** Scores global window {@code gw} of the plan, in the blocks where its terms can still reach the k-th score. */
+    private void window(Plan plan, int gw, TopK top) {
+        if (segment < 0 || gw < plan.windowBase[segment] || gw >= plan.windowBase[segment + 1]) {
+            segment = segmentOf(plan.windowBase, gw);
+            top.setDocBase(plan.docBase[segment]);
+        }
+        HeapPostings seg = plan.segments[segment];
+        int w = gw - plan.windowBase[segment];
+        byte minNorm = seg.windowMinNorm(w);
+        float thr = top.threshold();
+        // the window's terms by bound ascending, and the bound of each of its blocks
+        Cursor[] pool = this.pool;
+        Cursor[] cur = this.cur;
+        double[] upper = this.upper;
+        int m = 0;
+        double[] blockBound = this.blockBound;
+        Arrays.fill(blockBound, 0);
+        for (int t = 0; t < plan.terms.length; t++) {
+            HeapPostings.TermPostings p = plan.postings[segment][t];
+            Cursor c = pool[m];
+            if (p == null || !c.position(p, w)) continue;
+            c.q = plan.terms[t];
+            float b = c.q.score(c.maxFreq, minNorm);
+            c.bound = b;
+            for (int blocks = c.blocks; blocks != 0; blocks &= blocks - 1) blockBound[Integer.numberOfTrailingZeros(blocks)] += b;
+            int j = m++;
+            while (j > 0 && cur[j - 1].bound > b) {
+                cur[j] = cur[j - 1];
+                j--;
+            }
+            cur[j] = c;
+        }
+        int open = 0; // the blocks whose terms' bounds together still reach the k-th score
+        for (int b = 0; b < BLOCKS; b++) if ((float) blockBound[b] >= thr) open |= 1 << b;
+        if (open == 0) return;
+        int kept = 0; // the terms in those blocks
+        for (int j = 0; j < m; j++) if ((cur[j].blocks & open) != 0) cur[kept++] = cur[j];
+        m = kept;
+        double sum = 0;
+        for (int j = 0; j < m; j++) upper[j] = sum += cur[j].bound;
+        int essential = 0;
+        while (essential < m && (float) upper[essential] < thr) essential++;
+        if (essential == m) return; // the bounds, re-added, round below the k-th score after all
+        int ws = w * WINDOW;
+        scoreWindow(m, essential, seg, ws, Math.min(seg.maxDoc(), ws + WINDOW), open, top);
+    }
+
     private static int segmentOf(int[] windowBase, int gw) {
         int s = 0;
         while (gw >= windowBase[s + 1]) s++;
@@ -297,11 +314,12 @@ final class MaxScoreTopK {
     }
 
     /**
-     * Scores the {@code open} blocks of one window whose terms are {@code cur[0..m)}, {@code cur[essential..m)}
-     * essential.
+     * Scores the {@code open} blocks of window {@code [ws, we)} of {@code segment}, whose terms are {@code cur[0..m)},
+     * {@code cur[essential..m)} essential.
      */
-    private void scoreWindow(Cursor[] cur, int m, int essential, double[] upper, HeapPostings segment, int ws, int we,
-            int open, TopK top) {
+    private void scoreWindow(int m, int essential, HeapPostings segment, int ws, int we, int open, TopK top) {
+        Cursor[] cur = this.cur;
+        double[] upper = this.upper;
         byte[] norms = segment.norms();
         for (int i = essential; i < m; i++) accumulate(cur[i], norms, ws, open);
         float thr = top.threshold();
