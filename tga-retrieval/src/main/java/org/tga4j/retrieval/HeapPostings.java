@@ -55,8 +55,8 @@ final class HeapPostings {
      * <p>{@code docFreq} and {@code totalTermFreq} are the segment's statistics as Lucene keeps them (deleted
      * documents included), which is what BM25's idf is computed from.
      */
-    record TermPostings(int[] docs, int[] freqs, int[] windows, int[] windowStart, int[] windowMaxFreq, byte[] windowBlocks,
-            int[] startByWindow, int[] maxFreqByWindow, byte[] blocksByWindow, int docFreq, long totalTermFreq) {}
+    record TermPostings(int[] docs, int[] freqs, int[] windows, int[] windowStart, int[] windowMaxFreq, int[] windowBlocks,
+            int[] startByWindow, int[] maxFreqByWindow, int[] blocksByWindow, int docFreq, long totalTermFreq) {}
 
     private final Map<String, TermPostings> terms;
     private final byte[] norms;
@@ -248,7 +248,7 @@ final class HeapPostings {
         int[] windows = new int[n];
         int[] start = new int[n];
         int[] maxFreq = freqs == null ? null : new int[n];
-        byte[] blocks = new byte[n];
+        int[] blocks = new int[n];
         n = -1;
         last = -1;
         for (int p = 0; p < docs.length; p++) {
@@ -259,15 +259,15 @@ final class HeapPostings {
                 last = w;
             }
             if (maxFreq != null) maxFreq[n] = Math.max(maxFreq[n], freqs[p]);
-            blocks[n] |= (byte) (1 << (docs[p] % MaxScoreTopK.WINDOW / Long.SIZE));
+            blocks[n] |= 1 << (docs[p] % MaxScoreTopK.WINDOW / Long.SIZE);
         }
         int[] startByWindow = null;
         int[] maxFreqByWindow = null;
-        byte[] blocksByWindow = null;
+        int[] blocksByWindow = null;
         int all = windows(maxDoc);
         if ((long) windows.length * DENSE_WINDOWS >= all) {
             startByWindow = new int[all + 1];
-            blocksByWindow = new byte[all];
+            blocksByWindow = new int[all];
             if (maxFreq != null) maxFreqByWindow = new int[all];
             // window w's positions start where the first later window that has the term starts
             for (int w = all, i = windows.length; w >= 0; w--) {

@@ -14,8 +14,8 @@ import org.tga4j.datasets.CaptionRecord;
 /**
  * The fast BM25 path ({@link HeapBm25Searcher}) must return exactly what a plain Lucene {@code BooleanQuery} search
  * of SHOULD term clauses (same BM25 similarity) sorted by (score, id) returns: same ids, same float scores, same
- * order, same texts, on one thread and in parallel slices, over ~40k captions in several segments (so ~80 windows
- * of the in-memory order to bound and skip), with deleted (replaced) captions, repeated query terms, repeated
+ * order, same texts, on one thread and in parallel slices, over ~40k captions in several segments (tens of windows
+ * and hundreds of 64-document blocks of the in-memory order to bound and skip), with deleted (replaced) captions, repeated query terms, repeated
  * caption words (window bounds from frequencies above 1), frequent exact ties at the k-th score, and self-hit
  * exclusion. Lowering any bound (a window's, a term's within a window, or the tie at the k-th score) makes it fail.
  */
