@@ -24,7 +24,7 @@ import org.apache.lucene.search.similarities.Similarity;
  * SHOULD term clauses (a repeated term boosted by its count) sorted by score then id. The postings are renumbered
  * in memory ({@link DocOrder}) so that block bounds skip most of the index, the per-posting work is array reads
  * instead of block decoding, ties compare id ranks held in memory ({@link IdRanks}) instead of ids read from the
- * index, and the per-query statistics come from memory instead of terms-dictionary seeks. Costs ~75 MB of heap per
+ * index, and the per-query statistics come from memory instead of terms-dictionary seeks. Costs ~80 MB of heap per
  * million captions.
  *
  * <p>Built once per opened index (the reader is a fixed commit), on first use. Thread-safe.
