@@ -18,8 +18,8 @@ import java.util.List;
  */
 final class DocOrder {
     /**
-     * Words of a caption that its key holds (the most common ones); more than 4 measured no better, and 6 still fit
-     * one {@code long} with the norm.
+     * Words of a caption that its key holds (the most common ones): 3 and 4 left 17% and 3% more windows to score than
+     * 6, which still fit one {@code long} with the norm.
      */
     private static final int KEY_WORDS = 6;
     /**
