@@ -15,6 +15,8 @@ package org.tga4j.retrieval;
  * @param p99ParallelMicros 99th-percentile single-query latency with the query searched in parallel slices
  * @param batchThreads threads used by batch retrieval
  * @param batchQueriesPerSecond batch retrieval throughput (k=10)
+ * @param bm25OpenSeconds time the first BM25 query of a freshly opened index spends building the in-memory searcher
+ *     (postings copied and renumbered, id ranks)
  * @param indexBytes index size on disk
  * @param peakHeapBytes peak heap used during the run
  * @param cores available processors
@@ -23,4 +25,4 @@ package org.tga4j.retrieval;
 public record BenchResult(
         long captions, int indexThreads, double indexSeconds, double captionsPerSecond, int queries, double p50Micros,
         double p99Micros, int searchThreads, double p50ParallelMicros, double p99ParallelMicros, int batchThreads,
-        double batchQueriesPerSecond, long indexBytes, long peakHeapBytes, int cores, String javaVersion) {}
+        double batchQueriesPerSecond, double bm25OpenSeconds, long indexBytes, long peakHeapBytes, int cores, String javaVersion) {}

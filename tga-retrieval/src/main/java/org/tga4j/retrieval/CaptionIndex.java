@@ -239,7 +239,10 @@ public final class CaptionIndex implements AutoCloseable {
         return b.build();
     }
 
-    /** The in-memory BM25 searcher, built on first use (about a second and ~40 MB of heap per million captions). */
+    /**
+     * The in-memory BM25 searcher, built on first use (1-2 s on 2 cores and ~80 MB of heap per million captions: see
+     * {@link HeapBm25Searcher}).
+     */
     HeapBm25Searcher heapBm25() throws IOException {
         HeapBm25Searcher h = heapBm25;
         if (h == null) {

@@ -5,9 +5,12 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.CollectionStatistics;
@@ -18,9 +21,11 @@ import org.apache.lucene.search.similarities.Similarity;
 /**
  * Exact BM25 top-k over the caption text, ranked by (score, id), computed from {@link HeapPostings} copies of the
  * index's postings with {@link MaxScoreTopK}: the same hits, scores and order as a Lucene {@code BooleanQuery} of
- * SHOULD term clauses (a repeated term boosted by its count) sorted by score then id, in ~30% less time on
- * caption corpora, because the per-posting work is array reads instead of block decoding, and the per-query
- * statistics come from memory instead of terms-dictionary seeks. Costs ~40 MB of heap per million captions.
+ * SHOULD term clauses (a repeated term boosted by its count) sorted by score then id. The postings are renumbered
+ * in memory ({@link DocOrder}) so that block bounds skip most of the index, the per-posting work is array reads
+ * instead of block decoding, ties compare id ranks held in memory ({@link IdRanks}) instead of ids read from the
+ * index, and the per-query statistics come from memory instead of terms-dictionary seeks. Costs ~80 MB of heap per
+ * million captions.
  *
  * <p>Built once per opened index (the reader is a fixed commit), on first use. Thread-safe.
  */
@@ -29,11 +34,15 @@ final class HeapBm25Searcher {
     private final ExecutorService pool;
     private final List<LeafReaderContext> leaves;
     private final HeapPostings[] segments;
+    private final int[] docBase;
     private final CollectionStatistics collection;
+    /** The distinct encoded norms of all segments' documents. */
+    private final byte[] norms;
     private final ThreadLocal<MaxScoreTopK> scratch = ThreadLocal.withInitial(MaxScoreTopK::new);
 
     /**
-     * @param searcher the index's searcher (its similarity and, when {@code pool != null}, its slices are used)
+     * @param searcher the index's searcher (its similarity and, when {@code pool != null}, its number of slices are
+     *     used)
      * @param pool runs the slices of one query in parallel, or {@code null} to search on the calling thread
      */
     HeapBm25Searcher(IndexSearcher searcher, ExecutorService pool) throws IOException {
@@ -41,8 +50,34 @@ final class HeapBm25Searcher {
         this.pool = pool;
         this.leaves = searcher.getIndexReader().leaves();
         this.segments = new HeapPostings[leaves.size()];
-        for (int i = 0; i < segments.length; i++) segments[i] = HeapPostings.load(leaves.get(i).reader(), CaptionSchema.TEXT);
+        this.docBase = new int[leaves.size()];
+        // the id ranks are sorted on another core (if one is free) while this thread copies the postings
+        CompletableFuture<int[]> idRanks = CompletableFuture.supplyAsync(() -> {
+            try {
+                return IdRanks.of(searcher.getIndexReader());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        for (int i = 0; i < segments.length; i++) {
+            docBase[i] = leaves.get(i).docBase;
+            segments[i] = HeapPostings.load(leaves.get(i).reader(), CaptionSchema.TEXT);
+        }
+        int[] idRank;
+        try {
+            idRank = idRanks.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException u) throw u.getCause();
+            throw e;
+        }
+        for (int i = 0; i < segments.length; i++) segments[i].setIdRanks(idRank, docBase[i]);
         this.collection = searcher.collectionStatistics(CaptionSchema.TEXT);
+        boolean[] seen = new boolean[256];
+        for (HeapPostings p : segments) for (byte n : p.norms()) seen[n & 0xFF] = true;
+        int distinct = 0;
+        for (boolean b : seen) if (b) distinct++;
+        this.norms = new byte[distinct];
+        for (int n = 0, i = 0; n < 256; n++) if (seen[n]) norms[i++] = (byte) n;
     }
 
     /**
@@ -51,20 +86,22 @@ final class HeapBm25Searcher {
     List<TopK.Entry> search(Map<String, Integer> terms, int n) throws IOException {
         List<MaxScoreTopK.QueryTerm> query = queryTerms(terms);
         if (query.isEmpty()) return List.of();
+        MaxScoreTopK.Plan plan = MaxScoreTopK.plan(segments, docBase, query);
         if (pool == null) {
             TopK top = new TopK(n);
-            MaxScoreTopK engine = scratch.get();
-            for (int i = 0; i < segments.length; i++) {
-                top.setLeaf(leaves.get(i));
-                engine.search(segments[i], query, 0, segments[i].maxDoc(), top);
-            }
+            scratch.get().search(plan, 0, 1, top);
             return top.ranked();
         }
-        IndexSearcher.LeafSlice[] slices = searcher.getSlices();
-        List<Future<TopK>> futures = new ArrayList<>(slices.length);
-        for (IndexSearcher.LeafSlice slice : slices) futures.add(pool.submit(() -> searchSlice(slice, query, n)));
+        int slices = searcher.getSlices().length;
+        AtomicInteger kth = new AtomicInteger(TopK.NO_SCORE);
+        List<Future<TopK>> futures = new ArrayList<>(slices - 1);
+        for (int s = 1; s < slices; s++) {
+            int slice = s;
+            futures.add(pool.submit(() -> searchSlice(plan, slice, slices, n, kth)));
+        }
         TopK top = new TopK(n);
         try {
+            top.addAll(searchSlice(plan, 0, slices, n, kth)); // this thread takes the first slice
             for (Future<TopK> f : futures) top.addAll(f.get());
         } catch (InterruptedException e) {
             futures.forEach(f -> f.cancel(true));
@@ -75,19 +112,21 @@ final class HeapBm25Searcher {
             if (e.getCause() instanceof UncheckedIOException u) throw u.getCause();
             if (e.getCause() instanceof RuntimeException re) throw re;
             throw new IOException("search failed", e.getCause());
+        } catch (RuntimeException e) {
+            futures.forEach(f -> f.cancel(true));
+            throw e;
         }
         return top.ranked();
     }
 
-    private TopK searchSlice(IndexSearcher.LeafSlice slice, List<MaxScoreTopK.QueryTerm> query, int n) throws IOException {
-        TopK top = new TopK(n);
-        MaxScoreTopK engine = scratch.get();
-        for (IndexSearcher.LeafReaderContextPartition part : slice.partitions) {
-            int ord = part.ctx.ord;
-            top.setLeaf(part.ctx);
-            int to = (int) Math.min(part.maxDocId, (long) segments[ord].maxDoc());
-            engine.search(segments[ord], query, part.minDocId, to, top);
-        }
+    /**
+     * Slice {@code slice} of {@code slices}: every {@code slices}-th window of the plan's order, so that each slice
+     * starts with some of the best windows, and the slices' windows together are all of them. The slices share the
+     * best k-th score any of them has reached ({@code kth}), so each skips what another has already outscored.
+     */
+    private TopK searchSlice(MaxScoreTopK.Plan plan, int slice, int slices, int n, AtomicInteger kth) {
+        TopK top = TopK.sharing(n, kth);
+        scratch.get().search(plan, slice, slices, top);
         return top;
     }
 
@@ -108,7 +147,7 @@ final class HeapBm25Searcher {
             }
             if (docFreq == 0) continue; // no document ever had the term: Lucene's term query scores nothing either
             TermStatistics stats = searcher.termStatistics(new Term(CaptionSchema.TEXT, e.getKey()), Math.toIntExact(docFreq), ttf);
-            out.add(new MaxScoreTopK.QueryTerm(e.getKey(), sim.scorer(e.getValue(), collection, stats)));
+            out.add(new MaxScoreTopK.QueryTerm(e.getKey(), sim.scorer(e.getValue(), collection, stats), norms));
         }
         return out;
     }

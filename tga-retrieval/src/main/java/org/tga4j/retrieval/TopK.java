@@ -1,96 +1,142 @@
 package org.tga4j.retrieval;
 
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
-import java.util.PriorityQueue;
-import org.apache.lucene.index.BinaryDocValues;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.util.BytesRef;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.lucene.util.NumericUtils;
 
 /**
  * The best {@code n} documents offered, ranked by score descending, then caption id ascending (byte order, as
- * Lucene's {@code STRING_VAL} sort compares ids), then doc id. Ids are read from the id doc values only for documents
- * that enter, or tie with the n-th.
+ * Lucene's {@code STRING_VAL} sort compares ids), then doc id: the last two by the documents' ranks in that order
+ * ({@link IdRanks}), so a tie costs an int comparison, no id read. Documents may be offered in any order.
  */
 final class TopK {
     /** One ranked document; {@code doc} is the top-level doc id. */
-    record Entry(int doc, float score, BytesRef id) {}
-
-    /** Best first. */
-    static final Comparator<Entry> RANK = TopK::rank;
-
-    private static int rank(Entry a, Entry b) {
-        int c = Float.compare(b.score, a.score);
-        if (c != 0) return c;
-        c = a.id.compareTo(b.id);
-        return c != 0 ? c : Integer.compare(a.doc, b.doc);
-    }
+    record Entry(int doc, float score) {}
 
     private final int n;
-    private final PriorityQueue<Entry> worstFirst;
+    /** Min-heap of {@link #key}s (the worst entry at 0) and, in the same places, their top-level doc ids. */
+    private final long[] keys;
+    private final int[] docs;
+    private int size;
     private float threshold = Float.NEGATIVE_INFINITY;
-    private BinaryDocValues ids;
     private int docBase;
-    private LeafReaderContext leaf;
+    /** The best k-th score among the slices of one query ({@link #sharing}), as a sortable int; {@code null}: alone. */
+    private final AtomicInteger shared;
 
     TopK(int n) {
+        this(n, null);
+    }
+
+    private TopK(int n, AtomicInteger shared) {
         if (n < 1) throw new IllegalArgumentException("n must be >= 1, got " + n);
         this.n = n;
-        this.worstFirst = new PriorityQueue<>(n + 1, (a, b) -> rank(b, a));
+        this.shared = shared;
+        this.keys = new long[n];
+        this.docs = new int[n];
     }
 
-    /** Documents offered from now on are doc ids of {@code leaf}, in increasing order. */
-    void setLeaf(LeafReaderContext leaf) throws IOException {
-        this.leaf = leaf;
-        this.docBase = leaf.docBase;
-        this.ids = null;
+    /**
+     * A top {@code n} for one of several parallel slices of a query, that share {@code kth}: the best k-th score any
+     * of them has reached (start: {@link #NO_SCORE}). Its {@link #threshold()} is the higher of its own and that one,
+     * which stays exact: a slice holding {@code n} documents scoring at least {@code s} proves that no document
+     * scoring below {@code s} is among the query's best {@code n}, wherever it is.
+     */
+    static TopK sharing(int n, AtomicInteger kth) {
+        return new TopK(n, kth);
     }
 
-    /** Lowest score that can still enter ({@code -inf} until full); a document scoring exactly this enters only if its id is smaller. */
+    /** The start value of a shared k-th score: no score yet. */
+    static final int NO_SCORE = NumericUtils.floatToSortableInt(Float.NEGATIVE_INFINITY);
+
+    /** Documents offered from now on are doc ids of the segment whose first top-level doc id is {@code docBase}. */
+    void setDocBase(int docBase) {
+        this.docBase = docBase;
+    }
+
+    /**
+     * Lowest score that can still enter ({@code -inf} until full); a document scoring exactly this enters only if its
+     * id is smaller. With {@link #sharing}, the best k-th score of all slices, if higher.
+     */
     float threshold() {
-        return threshold;
+        if (shared == null) return threshold;
+        return Math.max(threshold, NumericUtils.sortableIntToFloat(shared.get()));
     }
 
-    /** Offers segment doc {@code doc} with {@code score}; returns whether it entered. Docs come in increasing order per leaf. */
-    boolean offer(int doc, float score) throws IOException {
-        if (worstFirst.size() == n) {
-            Entry worst = worstFirst.peek();
-            if (score < worst.score) return false;
-            BytesRef id = id(doc);
-            if (score == worst.score && RANK.compare(new Entry(docBase + doc, score, id), worst) > 0) return false;
-            worstFirst.poll();
-            worstFirst.add(new Entry(docBase + doc, score, id));
+    /**
+     * One long that orders entries as the ranking does, greater = better: the score (as a sortable int) above the
+     * id rank, reversed (a smaller rank is better). Ranks are distinct, so keys are too.
+     */
+    private static long key(float score, int rank) {
+        return (long) NumericUtils.floatToSortableInt(score) << 32 | (0xFFFF_FFFFL - rank);
+    }
+
+    /** Offers segment doc {@code doc}, of id rank {@code rank}, with {@code score}; returns whether it entered. */
+    boolean offer(int rank, int doc, float score) {
+        return add(key(score, rank), docBase + doc);
+    }
+
+    private boolean add(long key, int topDoc) {
+        if (size == n) {
+            if (key < keys[0]) return false;
+            keys[0] = key;
+            docs[0] = topDoc;
+            siftDown();
         } else {
-            worstFirst.add(new Entry(docBase + doc, score, id(doc)));
+            siftUp(size++, key, topDoc);
         }
-        if (worstFirst.size() == n) threshold = worstFirst.peek().score;
+        if (size == n) {
+            int kth = (int) (keys[0] >>> 32);
+            threshold = NumericUtils.sortableIntToFloat(kth);
+            if (shared != null) shared.accumulateAndGet(kth, Math::max);
+        }
         return true;
     }
 
-    private BytesRef id(int doc) throws IOException {
-        if (ids == null) {
-            ids = leaf.reader().getBinaryDocValues(CaptionSchema.ID);
-            if (ids == null) throw new IOException("caption index segment " + leaf.reader() + " has no id doc values (index built by an older version?)");
+    private void siftUp(int i, long key, int doc) {
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            if (keys[parent] <= key) break;
+            keys[i] = keys[parent];
+            docs[i] = docs[parent];
+            i = parent;
         }
-        if (!ids.advanceExact(doc)) throw new IOException("document " + (docBase + doc) + " has no caption id");
-        return BytesRef.deepCopyOf(ids.binaryValue());
+        keys[i] = key;
+        docs[i] = doc;
+    }
+
+    private void siftDown() {
+        long key = keys[0];
+        int doc = docs[0];
+        int i = 0;
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= size) break;
+            if (child + 1 < size && keys[child + 1] < keys[child]) child++;
+            if (keys[child] >= key) break;
+            keys[i] = keys[child];
+            docs[i] = docs[child];
+            i = child;
+        }
+        keys[i] = key;
+        docs[i] = doc;
     }
 
     /** Adds every entry of {@code other} (merging parallel slices). */
     void addAll(TopK other) {
-        for (Entry e : other.worstFirst) {
-            worstFirst.add(e);
-            if (worstFirst.size() > n) worstFirst.poll();
-        }
-        if (worstFirst.size() == n) threshold = worstFirst.peek().score;
+        for (int i = 0; i < other.size; i++) add(other.keys[i], other.docs[i]);
     }
 
     /** The entries, best first. */
     List<Entry> ranked() {
-        List<Entry> out = new ArrayList<>(worstFirst);
-        out.sort(RANK);
+        long[] byKey = new long[size];
+        for (int i = 0; i < size; i++) byKey[i] = keys[i];
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Long.compare(byKey[b], byKey[a]));
+        List<Entry> out = new ArrayList<>(size);
+        for (int i : order) out.add(new Entry(docs[i], NumericUtils.sortableIntToFloat((int) (keys[i] >>> 32))));
         return out;
     }
 }
