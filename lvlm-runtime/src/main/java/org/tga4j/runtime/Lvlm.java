@@ -30,6 +30,7 @@ import org.tga4j.runtime.model.LlavaModel;
 import org.tga4j.runtime.model.ParameterSource;
 import org.tga4j.runtime.model.Parameters;
 import org.tga4j.runtime.model.TensorNames;
+import org.tga4j.runtime.model.WeightPrecision;
 import org.tga4j.runtime.text.ChatMessage;
 import org.tga4j.runtime.text.ChatTemplate;
 import org.tga4j.runtime.text.ChatTemplates;
@@ -94,12 +95,20 @@ public final class Lvlm implements AutoCloseable {
      * @param templateName a template from {@link ChatTemplates#names()}, or null to detect it
      */
     public static Lvlm load(Path dir, String templateName) {
+        return load(dir, templateName, WeightPrecision.FLOAT32);
+    }
+
+    /**
+     * As {@link #load(Path, String)}, with the language model's projection matrices held in {@code precision}
+     * ({@link WeightPrecision#FLOAT16}: half the memory and faster single-request decoding on CPU, inference only).
+     */
+    public static Lvlm load(Path dir, String templateName, WeightPrecision precision) {
         if (PeftLoraConfig.isAdapterDir(dir) && !Files.exists(dir.resolve(ModelConfig.FILE))) {
             try (LoraAdapter adapter = LoraAdapter.open(dir)) {
-                return load(adapter.basePath(), adapter, templateName);
+                return load(adapter.basePath(), adapter, templateName, precision);
             }
         }
-        return load(dir, (LoraAdapter) null, templateName);
+        return load(dir, (LoraAdapter) null, templateName, precision);
     }
 
     /** Loads base checkpoint {@code base} with the PEFT LoRA adapter in {@code adapterDir} merged into its weights. */
@@ -117,11 +126,11 @@ public final class Lvlm implements AutoCloseable {
      */
     public static Lvlm load(Path base, Path adapterDir, String templateName) {
         try (LoraAdapter adapter = LoraAdapter.open(adapterDir)) {
-            return load(base, adapter, templateName);
+            return load(base, adapter, templateName, WeightPrecision.FLOAT32);
         }
     }
 
-    private static Lvlm load(Path dir, LoraAdapter adapter, String templateName) {
+    private static Lvlm load(Path dir, LoraAdapter adapter, String templateName, WeightPrecision precision) {
         Record config = ModelConfig.load(dir);
         if (config instanceof ClipConfig) {
             throw new IllegalArgumentException(dir + ": a CLIP dual encoder (model_type clip), not a generative model;"
@@ -133,7 +142,7 @@ public final class Lvlm implements AutoCloseable {
             try (Checkpoint checkpoint = Checkpoint.open(dir)) {
                 ParameterSource source = new CheckpointParameterSource(checkpoint, weights);
                 LoraAdapter.MergedSource merged = adapter == null ? null : adapter.mergedOver(source, weights);
-                Parameters params = new Parameters(merged == null ? source : merged);
+                Parameters params = new Parameters(merged == null ? source : merged, precision);
                 model = config instanceof LlavaConfig llava
                         ? new LlavaModel(params, llava, TensorNames.detectLlava(params.source()))
                         : new LlavaModel(params, (TextConfig) config);

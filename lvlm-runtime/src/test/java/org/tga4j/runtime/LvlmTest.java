@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
 import org.opencv.imgcodecs.Imgcodecs;
 import org.tga4j.runtime.config.ModelConfig;
+import org.tga4j.runtime.model.WeightPrecision;
 import org.tga4j.runtime.text.SpanKind;
 
 /** The public API end to end on a random llava checkpoint written to disk. */
@@ -105,6 +107,31 @@ class LvlmTest {
                 int best = 0;
                 for (int t = 1; t < alone.length; t++) if (seen[i][t] > seen[i][best]) best = t;
                 assertEquals(gens.get(i).tokenIds()[0], best, "row " + i + ": greedy's first token is the most probable");
+            }
+        }
+    }
+
+    @Test
+    void float16WeightsKeepTheModelsPredictions() {
+        try (Lvlm half = Lvlm.load(modelDir, null, WeightPrecision.FLOAT16); NDManager m = NDManager.newBaseManager()) {
+            String layer = "language_model.model.layers.1.";
+            assertEquals(DataType.FLOAT16, half.parameters().get(layer + "self_attn.k_proj.weight").getDataType());
+            assertEquals(DataType.FLOAT16, half.parameters().get(layer + "mlp.down_proj.weight").getDataType());
+            assertEquals(DataType.FLOAT32, half.parameters().get(layer + "input_layernorm.weight").getDataType());
+            assertEquals(DataType.FLOAT32, half.parameters().get("multi_modal_projector.linear_2.weight").getDataType());
+            // Prefill (the prompt) and decode steps (batch 1 and a batch of 2) against the float32 model.
+            Request r = Request.withImage("What colour is it?", image);
+            float[] full = lvlm.forward(m, r, false).output().logits().toFloatArray();
+            float[] approx = half.forward(m, r, false).output().logits().toFloatArray();
+            assertArrayEquals(full, approx, 2e-2f);
+            List<Request> batch = List.of(r, Request.text("Hi"));
+            for (int i = 0; i < batch.size(); i++) {
+                assertArrayEquals(lvlm.generate(batch.get(i), lvlm.greedy(6)).tokenIds(),
+                        half.generate(batch.get(i), half.greedy(6)).tokenIds(), "request " + i);
+            }
+            List<Generation> together = half.generate(batch, half.greedy(6));
+            for (int i = 0; i < batch.size(); i++) {
+                assertArrayEquals(lvlm.generate(batch.get(i), lvlm.greedy(6)).tokenIds(), together.get(i).tokenIds());
             }
         }
     }

@@ -50,8 +50,9 @@ public final class BenchRuntimeCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "Timed rounds per engine, alternating engines, each"
             + " in a fresh JVM; medians are reported (default: ${DEFAULT-VALUE}).")
     int repeats;
-    @Option(names = "--engines", defaultValue = "tga4j,jlama", split = ",",
-            description = "Engines to run: tga4j, jlama (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--engines", defaultValue = "tga4j,tga4j-fp16,jlama", split = ",",
+            description = "Engines to run: tga4j, tga4j-fp16 (the language model's projection weights in float16),"
+                    + " jlama (default: ${DEFAULT-VALUE}).")
     List<String> engines;
     @Option(names = "--in-process", description = "Run the engines in this JVM instead of one child JVM each "
             + "(peak RSS then covers both).")
@@ -70,8 +71,8 @@ public final class BenchRuntimeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         for (String e : engines) {
-            if (!e.equals("tga4j") && !e.equals("jlama")) {
-                throw new IllegalArgumentException("--engines: unknown engine '" + e + "' (tga4j, jlama)");
+            if (!e.equals("jlama") && !TgaRuntimeBench.PRECISIONS.containsKey(e)) {
+                throw new IllegalArgumentException("--engines: unknown engine '" + e + "' (tga4j, tga4j-fp16, jlama)");
             }
         }
         if (childEngine != null) {
@@ -112,7 +113,8 @@ public final class BenchRuntimeCommand implements Callable<Integer> {
     }
 
     private EngineResult runEngine(String engine, Workload w) {
-        return engine.equals("jlama") ? JlamaRuntimeBench.run(modelDir, w) : TgaRuntimeBench.run(modelDir, w);
+        return engine.equals("jlama") ? JlamaRuntimeBench.run(modelDir, w)
+                : TgaRuntimeBench.run(modelDir, w, engine);
     }
 
     private void ensureModel() {

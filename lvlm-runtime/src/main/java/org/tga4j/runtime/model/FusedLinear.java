@@ -3,16 +3,17 @@ package org.tga4j.runtime.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 
 /**
  * Several linear projections of the same input computed as one: {@code [y_1 | ... | y_n] = x [W_1; ...; W_n]^T
  * (+ [b_1 | ... | b_n])}, then split along the last axis into views. One matrix product instead of {@code n} (q/k/v,
  * gate/up) saves native calls and thread hand-offs per decode step, which at batch 1 cost as much as the arithmetic.
  *
- * <p>The stacked weight is built once, at construction, from the parts as loaded, in the parts' manager. The parts
- * stay the model's parameters (what checkpoints save and trainers update): while any part requires gradients (LLM
- * training), each call projects with the parts one by one instead, so gradients reach them and optimizer updates are
- * seen. Outside training the parts must not be changed in place after construction.
+ * <p>The parts are stacked once, at load, and the model holds only the stack: each part stays one of the model's
+ * parameters (what checkpoints save and trainers update) as a view of its rows of the stack, so an update to a part
+ * is an update to the stack. While any part requires gradients (LLM training), each call projects with the parts one
+ * by one instead, so that gradients reach them.
  */
 final class FusedLinear {
     private final NDArray[] weights, biases;
@@ -21,21 +22,49 @@ final class FusedLinear {
     private final long[] splitPoints;
 
     /**
-     * @param weights the parts' weights, each {@code [out_i, in]}
-     * @param biases the parts' biases {@code [out_i]}, or null when the projections have none
+     * Loads the parts from {@code p}, stacks them and records each part in {@code p} as a view of the stack.
+     *
+     * @param in the input size every part shares
+     * @param weightNames the parts' weights, each {@code [outSizes[i], in]}, loaded in the model's linear precision
+     * @param biasNames the parts' biases {@code [outSizes[i]]}, or null when the projections have none
      */
-    FusedLinear(NDArray[] weights, NDArray[] biases) {
-        this.weights = weights.clone();
-        this.biases = biases == null ? null : biases.clone();
-        this.splitPoints = new long[weights.length - 1];
+    FusedLinear(Parameters p, long in, String[] weightNames, long[] outSizes, String[] biasNames) {
+        this.splitPoints = new long[weightNames.length - 1];
         long offset = 0;
-        for (int i = 0; i < weights.length - 1; i++) {
-            offset += weights[i].getShape().get(0);
+        for (int i = 0; i < weightNames.length - 1; i++) {
+            offset += outSizes[i];
             splitPoints[i] = offset;
         }
-        // Concatenation creates the result in the first part's manager: the stacked copies live as long as the parts.
-        this.stackedWeight = NDArrays.concat(new NDList(weights), 0);
-        this.stackedBias = biases == null ? null : NDArrays.concat(new NDList(biases), 0);
+        NDArray[] w = new NDArray[weightNames.length];
+        for (int i = 0; i < w.length; i++) w[i] = p.linearWeight(weightNames[i], outSizes[i], in);
+        this.weights = w;
+        this.stackedWeight = stackIntoViews(p, weightNames, weights);
+        if (biasNames == null) {
+            this.biases = null;
+            this.stackedBias = null;
+        } else {
+            NDArray[] b = new NDArray[biasNames.length];
+            for (int i = 0; i < b.length; i++) b[i] = p.get(biasNames[i], outSizes[i]);
+            this.biases = b;
+            this.stackedBias = stackIntoViews(p, biasNames, biases);
+        }
+    }
+
+    /**
+     * Concatenates {@code parts} along the first axis, closes them, and puts in their place (in {@code parts} and in
+     * {@code p}) views of their rows of the result. Concatenation creates the stack in the first part's manager.
+     */
+    private static NDArray stackIntoViews(Parameters p, String[] names, NDArray[] parts) {
+        NDArray stacked = NDArrays.concat(new NDList(parts), 0);
+        long start = 0;
+        for (int i = 0; i < parts.length; i++) {
+            long rows = parts[i].getShape().get(0);
+            parts[i].close();
+            parts[i] = stacked.get(new NDIndex().addSliceDim(start, start + rows));
+            p.replace(names[i], parts[i]);
+            start += rows;
+        }
+        return stacked;
     }
 
     /** The projections of {@code x} ({@code [..., in]}), one per part ({@code [..., out_i]}), in order. */

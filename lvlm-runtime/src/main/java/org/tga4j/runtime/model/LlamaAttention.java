@@ -21,14 +21,12 @@ public final class LlamaAttention {
         kvHeads = c.numKeyValueHeads();
         headDim = c.headDim();
         long hidden = c.hiddenSize(), q = (long) heads * headDim, kv = (long) kvHeads * headDim;
-        NDArray wq = p.get(prefix + "q_proj.weight", q, hidden);
-        NDArray wk = p.get(prefix + "k_proj.weight", kv, hidden);
-        NDArray wv = p.get(prefix + "v_proj.weight", kv, hidden);
-        NDArray[] biases = c.qkvBias() ? new NDArray[] {
-            p.get(prefix + "q_proj.bias", q), p.get(prefix + "k_proj.bias", kv), p.get(prefix + "v_proj.bias", kv)
-        } : null;
-        qkv = new FusedLinear(new NDArray[] {wq, wk, wv}, biases);
-        wo = p.get(prefix + "o_proj.weight", hidden, q);
+        String[] biasNames = c.qkvBias()
+                ? new String[] {prefix + "q_proj.bias", prefix + "k_proj.bias", prefix + "v_proj.bias"} : null;
+        qkv = new FusedLinear(p, hidden,
+                new String[] {prefix + "q_proj.weight", prefix + "k_proj.weight", prefix + "v_proj.weight"},
+                new long[] {q, kv, kv}, biasNames);
+        wo = p.linearWeight(prefix + "o_proj.weight", hidden, q);
         bo = c.outputBias() ? p.get(prefix + "o_proj.bias", hidden) : null;
         scale = (float) (1.0 / Math.sqrt(headDim));
     }

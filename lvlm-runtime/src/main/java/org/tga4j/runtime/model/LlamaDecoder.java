@@ -32,7 +32,7 @@ public final class LlamaDecoder {
             layers.add(new LlamaDecoderLayer(p, prefix + "layers." + i + ".", c, i));
         }
         finalNorm = new RmsNorm(p, prefix + "norm.weight", c.hiddenSize(), c.rmsNormEps());
-        lmHead = c.tieWordEmbeddings() ? embedTokens : p.get(lmHeadName, vocab, hidden);
+        lmHead = c.tieWordEmbeddings() ? embedTokens : p.linearWeight(lmHeadName, vocab, hidden);
         rope = new RotaryEmbedding(c.headDim(), c.ropeTheta());
         slidingWindow = "mistral".equals(c.modelType()) && c.slidingWindow() != null ? c.slidingWindow() : 0;
     }

@@ -11,10 +11,9 @@ public final class LlamaMlp {
 
     public LlamaMlp(Parameters p, String prefix, TextConfig c) {
         long h = c.hiddenSize(), i = c.intermediateSize();
-        NDArray gate = p.get(prefix + "gate_proj.weight", i, h);
-        NDArray up = p.get(prefix + "up_proj.weight", i, h);
-        down = p.get(prefix + "down_proj.weight", h, i);
-        gateAndUp = new FusedLinear(new NDArray[] {gate, up}, null);
+        gateAndUp = new FusedLinear(p, h, new String[] {prefix + "gate_proj.weight", prefix + "up_proj.weight"},
+                new long[] {i, i}, null);
+        down = p.linearWeight(prefix + "down_proj.weight", h, i);
     }
 
     public NDArray forward(NDArray x) {

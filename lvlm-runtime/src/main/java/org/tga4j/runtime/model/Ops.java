@@ -2,6 +2,7 @@ package org.tga4j.runtime.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
@@ -33,9 +34,15 @@ public final class Ops {
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
         Shape shape = x.getShape();
         long rows = shape.size() / shape.get(shape.dimension() - 1);
-        // Inference only: a trained weight keeps torch's linear, the path its gradient is known to take.
-        NDArray y = rows > 1 && rows <= FEW_ROWS && !weight.hasGradient() ? fewRowsLinear(x, weight, bias, rows)
-                : (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
+        NDArray y;
+        if (weight.getDataType() == DataType.FLOAT16) {
+            y = halfPrecisionLinear(x, weight, bias, rows);
+        } else if (rows > 1 && rows <= FEW_ROWS && !weight.hasGradient()) {
+            // Inference only: a trained weight keeps torch's linear, the path its gradient is known to take.
+            y = fewRowsLinear(x, weight, bias, rows);
+        } else {
+            y = (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
+        }
         LinearHook hook = LinearHooks.find(weight);
         return hook == null ? y : hook.apply(x, y);
     }
@@ -48,7 +55,7 @@ public final class Ops {
      * in the caller's manager until that manager closes, i.e. past the backward pass.
      */
     public static NDArray constant(NDArray like, double value) {
-        NDArray c = like.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64
+        NDArray c = like.getDataType() == DataType.FLOAT64
                 ? like.getManager().create(value) : like.getManager().create((float) value);
         return c.getDataType() == like.getDataType() ? c : c.toType(like.getDataType(), false);
     }
@@ -72,6 +79,28 @@ public final class Ops {
         long[] outShape = shape.getShape().clone(); // getShape() is the input Shape's own array
         outShape[outShape.length - 1] = weight.getShape().get(0);
         return y.reshape(outShape);
+    }
+
+    /**
+     * A FLOAT32 {@code x} through a FLOAT16 weight ({@link WeightPrecision#FLOAT16}), FLOAT32 out: up to
+     * {@link #FEW_ROWS} rows multiply in FLOAT16 (libtorch accumulates in FLOAT32; at one row ~2.5x faster than the
+     * FLOAT32 product, the weight being half the bytes); longer inputs multiply a FLOAT32 copy of the weight that
+     * lives only for this product.
+     */
+    private static NDArray halfPrecisionLinear(NDArray x, NDArray weight, NDArray bias, long rows) {
+        if (weight.hasGradient()) {
+            throw new IllegalStateException("a float16 weight cannot be trained; load the model in float32");
+        }
+        NDArray y;
+        if (rows <= FEW_ROWS) {
+            y = Linear.linear(x.toType(DataType.FLOAT16, false), weight).singletonOrThrow()
+                    .toType(DataType.FLOAT32, false);
+        } else {
+            try (NDArray wide = weight.get(x.getManager(), WHOLE).toType(DataType.FLOAT32, false)) {
+                y = Linear.linear(x, wide).singletonOrThrow();
+            }
+        }
+        return bias == null ? y : y.add(bias);
     }
 
     /** LayerNorm over the last axis. */

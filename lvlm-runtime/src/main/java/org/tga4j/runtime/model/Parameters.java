@@ -11,10 +11,18 @@ import java.util.Map;
  */
 public final class Parameters {
     private final ParameterSource source;
+    private final WeightPrecision linearPrecision;
     private final Map<String, NDArray> loaded = new LinkedHashMap<>();
 
+    /** Parameters from {@code source}, all FLOAT32. */
     public Parameters(ParameterSource source) {
+        this(source, WeightPrecision.FLOAT32);
+    }
+
+    /** Parameters from {@code source}, the language model's projection matrices held in {@code linearPrecision}. */
+    public Parameters(ParameterSource source, WeightPrecision linearPrecision) {
         this.source = source;
+        this.linearPrecision = linearPrecision;
     }
 
     /** Loads (once) and records tensor {@code name} with the given shape. */
@@ -24,6 +32,24 @@ public final class Parameters {
         NDArray a = source.get(name, shape);
         loaded.put(name, a);
         return a;
+    }
+
+    /**
+     * Loads (once) and records the weight {@code [out, in]} of one of the language model's projections, held in this
+     * model's {@link WeightPrecision}.
+     */
+    public NDArray linearWeight(String name, long out, long in) {
+        NDArray existing = loaded.get(name);
+        if (existing != null) return existing;
+        NDArray a = linearPrecision.apply(source.get(name, out, in), name, source.describe());
+        loaded.put(name, a);
+        return a;
+    }
+
+    /** Records {@code replacement} (e.g. a view of a stacked copy) under an already loaded {@code name}. */
+    void replace(String name, NDArray replacement) {
+        if (!loaded.containsKey(name)) throw new IllegalStateException("tensor '" + name + "' was never loaded");
+        loaded.put(name, replacement);
     }
 
     public boolean has(String name) {

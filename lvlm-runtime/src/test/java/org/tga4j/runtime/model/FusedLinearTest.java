@@ -2,11 +2,14 @@ package org.tga4j.runtime.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
@@ -35,18 +38,45 @@ class FusedLinearTest {
         }
     }
 
+    /** Three projections q [8, 6], k [4, 6], v [4, 6] with biases, fused from random parameters. */
+    private static final String[] QKV = {"q.weight", "k.weight", "v.weight"};
+    private static final String[] QKV_BIAS = {"q.bias", "k.bias", "v.bias"};
+    private static final long[] QKV_OUT = {8, 4, 4};
+
+    /** A source whose biases are random too (the random initialiser's are zeros). */
+    private static ParameterSource randomSource(NDManager m) {
+        RandomParameterSource weights = new RandomParameterSource(m, 7, 0.5);
+        return new ParameterSource() {
+            @Override
+            public NDArray get(String name, long... shape) {
+                return name.endsWith(".bias") ? m.randomNormal(new Shape(shape)) : weights.get(name, shape);
+            }
+
+            @Override
+            public boolean has(String name) {
+                return true;
+            }
+
+            @Override
+            public String describe() {
+                return "test";
+            }
+        };
+    }
+
     @Test
     void fusedProjectionsEqualSeparateOnes() {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray[] w = {m.randomNormal(new Shape(8, 6)), m.randomNormal(new Shape(4, 6)), m.randomNormal(new Shape(4, 6))};
-            NDArray[] b = {m.randomNormal(new Shape(8)), m.randomNormal(new Shape(4)), m.randomNormal(new Shape(4))};
-            FusedLinear fused = new FusedLinear(w, b);
+            Parameters p = new Parameters(randomSource(m));
+            FusedLinear fused = new FusedLinear(p, 6, QKV, QKV_OUT, QKV_BIAS);
             NDArray x = m.randomNormal(new Shape(2, 5, 6));
             NDList parts = fused.forward(x);
             assertEquals(3, parts.size());
             for (int i = 0; i < 3; i++) {
-                assertEquals(new Shape(2, 5, w[i].getShape().get(0)), parts.get(i).getShape());
-                assertArrayEquals(torchLinear(x, w[i], b[i]), parts.get(i).toFloatArray(), 1e-5f, "part " + i);
+                NDArray w = p.all().get(QKV[i]), b = p.all().get(QKV_BIAS[i]);
+                assertEquals(new Shape(QKV_OUT[i], 6), w.getShape());
+                assertEquals(new Shape(2, 5, QKV_OUT[i]), parts.get(i).getShape());
+                assertArrayEquals(torchLinear(x, w, b), parts.get(i).toFloatArray(), 1e-5f, "part " + i);
             }
             NDArray stacked = fused.forwardStacked(x);
             assertEquals(new Shape(2, 5, 16), stacked.getShape());
@@ -55,10 +85,60 @@ class FusedLinearTest {
     }
 
     @Test
+    void thePartsTheModelKeepsAreViewsOfTheOneStackedCopy() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameters p = new Parameters(randomSource(m));
+            FusedLinear fused = new FusedLinear(p, 6, QKV, QKV_OUT, QKV_BIAS);
+            NDArray x = m.randomNormal(new Shape(1, 1, 6));
+            float[] before = fused.forwardStacked(x).toFloatArray();
+            // Writing into the recorded part k (outputs 8..11) changes the fused product: they share storage.
+            p.all().get("k.weight").muli(0f);
+            p.all().get("k.bias").muli(0f);
+            float[] after = fused.forwardStacked(x).toFloatArray();
+            for (int o = 0; o < 16; o++) {
+                if (o >= 8 && o < 12) assertEquals(0f, after[o], 0f, "k output " + o);
+                else assertEquals(before[o], after[o], 0f, "output " + o);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 8, 16, 17, 40})
+    void float16WeightsGiveTheFloat32ProductOfTheRoundedWeights(int rows) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray w32 = m.randomNormal(new Shape(24, 64)).mul(0.1f), b = m.randomNormal(new Shape(24));
+            NDArray w16 = WeightPrecision.FLOAT16.apply(w32.duplicate(), "w", "test");
+            assertEquals(DataType.FLOAT16, w16.getDataType());
+            NDArray x = m.randomNormal(new Shape(rows, 1, 64));
+            NDArray y = Ops.linear(x, w16, b);
+            assertEquals(DataType.FLOAT32, y.getDataType());
+            assertEquals(new Shape(rows, 1, 24), y.getShape());
+            // Short inputs also round x (and the result) to float16: |y| ~ 3 here, float16's step there is 2e-3.
+            float tolerance = rows <= Ops.FEW_ROWS ? 1e-2f : 1e-4f;
+            assertArrayEquals(torchLinear(x, w16.toType(DataType.FLOAT32, false), b), y.toFloatArray(), tolerance);
+        }
+    }
+
+    @Test
+    void float16RefusesValuesItCannotHoldAndTraining() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray big = m.create(new float[] {1f, 70000f}, new Shape(1, 2));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> WeightPrecision.FLOAT16.apply(big, "model.layers.0.mlp.down_proj.weight", "ckpt"));
+            assertTrue(e.getMessage().contains("model.layers.0.mlp.down_proj.weight") && e.getMessage().contains("ckpt"),
+                    e.getMessage());
+            NDArray w16 = WeightPrecision.FLOAT16.apply(m.randomNormal(new Shape(3, 2)), "w", "test");
+            w16.setRequiresGradient(true);
+            assertThrows(IllegalStateException.class, () -> Ops.linear(m.randomNormal(new Shape(1, 2)), w16, null));
+        }
+    }
+
+    @Test
     void whileTrainingGradientsReachThePartsAndUpdatesAreSeen() {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray gate = m.randomNormal(new Shape(3, 4)), up = m.randomNormal(new Shape(3, 4));
-            FusedLinear fused = new FusedLinear(new NDArray[] {gate, up}, null);
+            Parameters p = new Parameters(randomSource(m));
+            FusedLinear fused = new FusedLinear(p, 4, new String[] {"gate", "up"}, new long[] {3, 3}, null);
+            NDArray gate = p.all().get("gate");
             NDArray x = m.randomNormal(new Shape(1, 2, 4));
             gate.setRequiresGradient(true);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -70,8 +150,10 @@ class FusedLinearTest {
             for (int o = 0; o < 3; o++) {
                 for (int i = 0; i < 4; i++) assertEquals(columnSums[i], grad[o * 4 + i], 1e-5f);
             }
-            // An optimizer step changes the part in place; the next forward uses the new values.
+            // An optimizer step changes the part in place; the next forward uses the new values, fused or not.
             gate.subi(gate.getGradient());
+            assertArrayEquals(torchLinear(x, gate, null), fused.forward(x).get(0).toFloatArray(), 1e-5f);
+            gate.setRequiresGradient(false);
             assertArrayEquals(torchLinear(x, gate, null), fused.forward(x).get(0).toFloatArray(), 1e-5f);
         }
     }

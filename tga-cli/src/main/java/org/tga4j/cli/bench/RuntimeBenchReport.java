@@ -32,37 +32,41 @@ public final class RuntimeBenchReport {
         return results.stream().filter(r -> r.engine().equals(name)).findFirst();
     }
 
-    /** The side-by-side table (one column per engine, plus tga4j/jlama when both ran) and the floors. */
+    /** Our engines (tga4j in each weight precision run), in run order. */
+    private List<EngineResult> ours() {
+        return results.stream().filter(r -> r.engine().startsWith("tga4j")).toList();
+    }
+
+    /** The side-by-side table (one column per engine, plus ours/jlama for each of ours when Jlama ran) and the floors. */
     public String table() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("model: %s, %,d parameters, F32, %s layers, hidden %s, vocab %s%n", model.get("model_type"),
-                (Long) model.get("parameters"), model.get("layers"), model.get("hidden"), model.get("vocab")));
+        sb.append(String.format("model: %s, %,d parameters, %s, %s layers, hidden %s, vocab %s%n", model.get("model_type"),
+                (Long) model.get("parameters"), model.get("dtype"), model.get("layers"), model.get("hidden"),
+                model.get("vocab")));
         sb.append(String.format("workload: prompt %d tokens, %d new tokens per request, batch %d, %d warm-up per JVM,"
                 + " median of %d rounds%n%n", workload.promptTokens(), workload.decodeTokens(), workload.batch(),
                 workload.warmup(), rounds));
-        Optional<EngineResult> ours = engine("tga4j"), theirs = engine("jlama");
-        boolean both = ours.isPresent() && theirs.isPresent();
+        Optional<EngineResult> theirs = engine("jlama");
+        List<EngineResult> compared = theirs.isPresent() ? ours() : List.of();
         sb.append(String.format("%-34s", "metric"));
         for (EngineResult r : results) sb.append(String.format("%14s", r.engine()));
-        if (both) sb.append(String.format("%14s", "tga4j/jlama"));
+        for (EngineResult r : compared) sb.append(String.format("%18s", r.engine() + "/jlama"));
         sb.append('\n');
         for (Metric m : metrics()) {
             sb.append(String.format("%-34s", m.label()));
             for (EngineResult r : results) sb.append(String.format("%14.1f", m.value(r)));
-            if (both) {
-                sb.append(m.comparable() ? String.format("%14.2f", m.value(ours.get()) / m.value(theirs.get()))
-                        : String.format("%14s", "-"));
+            for (EngineResult r : compared) {
+                sb.append(m.comparable() ? String.format("%18.2f", m.value(r) / m.value(theirs.get()))
+                        : String.format("%18s", "-"));
             }
             sb.append('\n');
         }
-        sb.append(String.format("(batch %d: tga4j %s, jlama %s)%n%n", workload.batch(),
-                ours.map(EngineResult::batchMode).orElse("-"), theirs.map(EngineResult::batchMode).orElse("-")));
-        for (Map.Entry<String, Object> f : floors().entrySet()) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> v = (Map<String, Object>) f.getValue();
-            sb.append(String.format("floor %-40s %s (%s)%n", f.getKey(), Boolean.TRUE.equals(v.get("met")) ? "MET" : "NOT MET",
-                    v.get("detail")));
-        }
+        sb.append(String.format("(batch %d: tga4j %s, jlama %s; tga4j-fp16: float16 projection weights)%n%n",
+                workload.batch(), ours().stream().findFirst().map(EngineResult::batchMode).orElse("-"),
+                theirs.map(EngineResult::batchMode).orElse("-")));
+        floors().forEach((engine, perEngine) -> perEngine.forEach((floor, v) -> sb.append(String.format(
+                "floor %-12s %-30s %s (%s)%n", engine, floor, Boolean.TRUE.equals(v.get("met")) ? "MET" : "NOT MET",
+                v.get("detail")))));
         return sb.toString();
     }
 
@@ -87,39 +91,48 @@ public final class RuntimeBenchReport {
         machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         doc.put("machine", machine);
         doc.put("engines", results);
-        Optional<EngineResult> ours = engine("tga4j"), theirs = engine("jlama");
-        if (ours.isPresent() && theirs.isPresent()) {
-            Map<String, Object> ratios = new LinkedHashMap<>();
-            for (Metric m : metrics()) {
-                if (m.comparable()) ratios.put(m.key(), m.value(ours.get()) / m.value(theirs.get()));
+        Optional<EngineResult> theirs = engine("jlama");
+        if (theirs.isPresent()) {
+            Map<String, Object> perEngine = new LinkedHashMap<>();
+            for (EngineResult r : ours()) {
+                Map<String, Object> ratios = new LinkedHashMap<>();
+                for (Metric m : metrics()) {
+                    if (m.comparable()) ratios.put(m.key(), m.value(r) / m.value(theirs.get()));
+                }
+                perEngine.put(r.engine(), ratios);
             }
-            doc.put("ratios_tga4j_over_jlama", ratios);
+            doc.put("ratios_over_jlama", perEngine);
         }
         doc.put("floors", floors());
         return doc;
     }
 
-    /** The floors: decode at batch 1 at least Jlama's; batch-N total throughput at least 4x batch 1. */
-    public Map<String, Object> floors() {
-        Map<String, Object> floors = new LinkedHashMap<>();
-        Optional<EngineResult> ours = engine("tga4j"), theirs = engine("jlama");
-        if (ours.isPresent() && theirs.isPresent()) {
-            double a = ours.get().decodeTokensPerSecond(), b = theirs.get().decodeTokensPerSecond();
-            floors.put("decode_batch1_vs_jlama", Map.of("met", a >= b,
-                    "detail", String.format("%.1f vs %.1f tok/s", a, b)));
-        }
-        ours.ifPresent(o -> {
+    /**
+     * The issue's floors, for each of our engines: decode at batch 1 at least Jlama's; batch-N total throughput at
+     * least 4x batch 1.
+     */
+    public Map<String, Map<String, Map<String, Object>>> floors() {
+        Map<String, Map<String, Map<String, Object>>> floors = new LinkedHashMap<>();
+        Optional<EngineResult> theirs = engine("jlama");
+        for (EngineResult o : ours()) {
+            Map<String, Map<String, Object>> f = new LinkedHashMap<>();
+            theirs.ifPresent(t -> {
+                double a = o.decodeTokensPerSecond(), b = t.decodeTokensPerSecond();
+                f.put("decode_batch1_vs_jlama", Map.of("met", a >= b, "detail", String.format("%.1f vs %.1f tok/s", a, b)));
+            });
             double ratio = o.batchDecodeTokensPerSecond() / o.decodeTokensPerSecond();
-            floors.put("batch" + workload.batch() + "_vs_4x_batch1", Map.of("met", ratio >= 4,
+            f.put("batch" + workload.batch() + "_vs_4x_batch1", Map.of("met", ratio >= 4,
                     "detail", String.format("%.2fx batch 1", ratio)));
-        });
+            floors.put(o.engine(), f);
+        }
         return floors;
     }
 
     /** A grouped bar chart of the throughput metrics, written atomically as PNG. */
     public void writeChart(Path png) {
         CategoryChart chart = new CategoryChartBuilder().width(900).height(500)
-                .title(String.format("tga bench runtime: %,d-parameter %s, F32", (Long) model.get("parameters"), model.get("model_type")))
+                .title(String.format("tga bench runtime: %,d-parameter %s, %s checkpoint", (Long) model.get("parameters"),
+                        model.get("model_type"), model.get("dtype")))
                 .xAxisTitle("metric").yAxisTitle("tokens / s").build();
         List<String> labels = new ArrayList<>();
         for (Metric m : metrics()) if (m.throughput()) labels.add(m.label());

@@ -3,12 +3,14 @@ package org.tga4j.cli.bench;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.tga4j.runtime.Lvlm;
 import org.tga4j.runtime.generate.GenerationResult;
 import org.tga4j.runtime.generate.Generator;
 import org.tga4j.runtime.generate.SamplingParams;
 import org.tga4j.runtime.model.TorchThreads;
+import org.tga4j.runtime.model.WeightPrecision;
 
 /**
  * Measures tga4j's runtime: load through {@link Lvlm}, then greedy generation through the same {@link Generator}
@@ -18,9 +20,14 @@ import org.tga4j.runtime.model.TorchThreads;
 public final class TgaRuntimeBench {
     private TgaRuntimeBench() {}
 
-    public static EngineResult run(Path modelDir, Workload w) {
+    /** Our engines by name: the weight precision each loads the checkpoint in. */
+    public static final Map<String, WeightPrecision> PRECISIONS =
+            Map.of("tga4j", WeightPrecision.FLOAT32, "tga4j-fp16", WeightPrecision.FLOAT16);
+
+    /** @param engine a key of {@link #PRECISIONS} */
+    public static EngineResult run(Path modelDir, Workload w, String engine) {
         long t0 = System.nanoTime();
-        try (Lvlm lvlm = Lvlm.load(modelDir)) {
+        try (Lvlm lvlm = Lvlm.load(modelDir, null, PRECISIONS.get(engine))) {
             double load = (System.nanoTime() - t0) / 1e9;
             Generator generator = new Generator(lvlm.model(), lvlm.tokenizer().padId());
             List<int[]> one = w.prompts(1), batch = w.prompts(w.batch());
@@ -37,7 +44,7 @@ public final class TgaRuntimeBench {
                 single[r] = steps / (generate(generator, one, decode).decodeMillis() / 1000);
                 multi[r] = (double) steps * w.batch() / (generate(generator, batch, decode).decodeMillis() / 1000);
             }
-            return new EngineResult("tga4j", load, Stats.median(prefill), Stats.median(single), Stats.median(multi),
+            return new EngineResult(engine, load, Stats.median(prefill), Stats.median(single), Stats.median(multi),
                     "batched", ProcessMemory.peakRssMiB(), TorchThreads.current(),
                     ProcessMemory.loadAverage());
         }

@@ -1,0 +1,50 @@
+package org.tga4j.runtime.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * How the language model's projection matrices (attention q/k/v/o, MLP gate/up/down, an untied LM head) are held in
+ * memory, as HF's {@code torch_dtype}. Everything else (embeddings, norms, biases, the vision tower and projector,
+ * activations, the KV cache) stays FLOAT32.
+ *
+ * <ul>
+ *   <li>{@link #FLOAT32}: the default, and what training needs.</li>
+ *   <li>{@link #FLOAT16}: half the memory (a 7B LLaVA's language model in ~13.5 GB instead of ~27 GB) and, at batch 1,
+ *       about twice the decode speed on CPU, where a decode step is bound by reading the weights. Products of up to
+ *       {@link Ops#FEW_ROWS} rows (decode steps) run in FLOAT16 with FLOAT32 accumulation; longer inputs (prefill)
+ *       widen each weight to FLOAT32 for the one product, since CPU libtorch multiplies long FLOAT16 inputs ~3x slower.
+ *       Inference only: such weights cannot be trained.</li>
+ * </ul>
+ */
+public enum WeightPrecision {
+    FLOAT32,
+    FLOAT16;
+
+    /** Parses {@code float32} / {@code float16} (also {@code fp32}, {@code fp16}, {@code f32}, {@code f16}), any case. */
+    public static WeightPrecision parse(String s) {
+        return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+            case "float32", "fp32", "f32" -> FLOAT32;
+            case "float16", "fp16", "f16", "half" -> FLOAT16;
+            default -> throw new IllegalArgumentException("unknown weight precision '" + s + "'; use float32 or float16");
+        };
+    }
+
+    /**
+     * {@code weight} (FLOAT32, loaded as {@code name} from {@code source}) in this precision, in the same manager; the
+     * FLOAT32 original is closed when a narrower copy replaces it.
+     *
+     * @throws IllegalArgumentException naming the tensor when it holds values FLOAT16 cannot represent (beyond ±65504)
+     */
+    NDArray apply(NDArray weight, String name, String source) {
+        if (this == FLOAT32) return weight;
+        NDArray narrow = weight.toType(DataType.FLOAT16, false);
+        if (narrow.isInfinite().any().getBoolean() && !weight.isInfinite().any().getBoolean()) {
+            narrow.close();
+            throw new IllegalArgumentException("tensor '" + name + "' in " + source + " has values beyond float16's"
+                    + " range (±65504); load this model in float32");
+        }
+        weight.close();
+        return narrow;
+    }
+}
