@@ -48,6 +48,9 @@ class BenchRuntimeCommandTest {
             assertTrue(doc.get("floors").get(ours).has("decode_batch1_vs_jlama"), ours);
             assertTrue(doc.get("floors").get(ours).has("batch2_vs_4x_batch1"), ours);
         }
+        // float16 projection weights: the model's weights in less memory than float32's.
+        double full = engines.get(0).get("weightMiB").asDouble(), half = engines.get(1).get("weightMiB").asDouble();
+        assertTrue(half > 0.5 * full && half < 0.8 * full, half + " vs " + full + " MiB");
         assertTrue(Files.size(out.resolve("runtime-bench.png")) > 1000);
     }
 
@@ -63,10 +66,10 @@ class BenchRuntimeCommandTest {
 
     @Test
     void roundsCombineAsMediansWithMaximumMemory() {
-        EngineResult a = new EngineResult("x", 1, 10, 5, 40, "batched", 100, 2, 1.0);
-        EngineResult b = new EngineResult("x", 3, 30, 7, 20, "batched", 300, 2, 3.0);
-        EngineResult c = new EngineResult("x", 2, 20, 6, 30, "batched", 200, 2, 2.0);
+        EngineResult a = new EngineResult("x", 1, 10, 5, 40, "batched", 100, 50, 2, 1.0);
+        EngineResult b = new EngineResult("x", 3, 30, 7, 20, "batched", 300, 50, 2, 3.0);
+        EngineResult c = new EngineResult("x", 2, 20, 6, 30, "batched", 200, 50, 2, 2.0);
         EngineResult m = EngineResult.median(List.of(a, b, c));
-        assertEquals(new EngineResult("x", 2, 20, 6, 30, "batched", 300, 2, 2.0), m);
+        assertEquals(new EngineResult("x", 2, 20, 6, 30, "batched", 300, 50, 2, 2.0), m);
     }
 }

@@ -41,7 +41,7 @@ public final class JlamaRuntimeBench {
                 multi[r] = (double) steps * w.batch() / decodeSeconds;
             }
             return new EngineResult("jlama", load, Stats.median(prefill), Stats.median(single), Stats.median(multi),
-                    "sequential", ProcessMemory.peakRssMiB(), threads,
+                    "sequential", ProcessMemory.peakRssMiB(), -1, threads,
                     ProcessMemory.loadAverage());
         } finally {
             model.close();

@@ -54,7 +54,9 @@ public final class RuntimeBenchReport {
         sb.append('\n');
         for (Metric m : metrics()) {
             sb.append(String.format("%-34s", m.label()));
-            for (EngineResult r : results) sb.append(String.format("%14.1f", m.value(r)));
+            for (EngineResult r : results) {
+                sb.append(m.value(r) < 0 ? String.format("%14s", "-") : String.format("%14.1f", m.value(r)));
+            }
             for (EngineResult r : compared) {
                 sb.append(m.comparable() ? String.format("%18.2f", m.value(r) / m.value(theirs.get()))
                         : String.format("%18s", "-"));
@@ -163,13 +165,14 @@ public final class RuntimeBenchReport {
                         "decode batch " + workload.batch() + " total (tok/s)", true,
                         EngineResult::batchDecodeTokensPerSecond),
                 new Metric("peak_rss_mib", "peak RSS (MiB)", false, EngineResult::peakRssMiB),
+                new Metric("weight_mib", "weights held (MiB)", false, EngineResult::weightMiB),
                 new Metric("load_average", "machine load avg (1 min)", false, EngineResult::loadAverage));
     }
 
     private record Metric(String key, String label, boolean throughput,
             java.util.function.ToDoubleFunction<EngineResult> getter) {
         boolean comparable() {
-            return !key.equals("load_average");
+            return !key.equals("load_average") && !key.equals("weight_mib");
         }
 
         double value(EngineResult r) {

@@ -1,5 +1,6 @@
 package org.tga4j.cli.bench;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,9 +46,15 @@ public final class TgaRuntimeBench {
                 multi[r] = (double) steps * w.batch() / (generate(generator, batch, decode).decodeMillis() / 1000);
             }
             return new EngineResult(engine, load, Stats.median(prefill), Stats.median(single), Stats.median(multi),
-                    "batched", ProcessMemory.peakRssMiB(), TorchThreads.current(),
+                    "batched", ProcessMemory.peakRssMiB(), weightMiB(lvlm), TorchThreads.current(),
                     ProcessMemory.loadAverage());
         }
+    }
+
+    private static double weightMiB(Lvlm lvlm) {
+        long bytes = 0;
+        for (NDArray a : lvlm.parameters().values()) bytes += a.getShape().size() * a.getDataType().getNumOfBytes();
+        return bytes / (1024.0 * 1024.0);
     }
 
     private static GenerationResult generate(Generator g, List<int[]> prompts, SamplingParams p) {
