@@ -237,6 +237,13 @@ public final class LoraAdapter implements AutoCloseable {
             return merged;
         }
 
+        /** Tensors the adapter leaves alone come from the base as it reads FLOAT16; merged ones are rounded. */
+        @Override
+        public NDArray getHalf(String name, long... shape) {
+            boolean changed = wholeByBase.containsKey(name) || loraByBase.containsKey(name);
+            return changed ? ParameterSource.super.getHalf(name, shape) : base.getHalf(name, shape);
+        }
+
         @Override
         public boolean has(String name) {
             return wholeByBase.containsKey(name) || base.has(name);

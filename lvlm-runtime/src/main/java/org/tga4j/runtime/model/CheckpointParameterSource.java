@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.tga4j.runtime.weights.Checkpoint;
 
-/** Parameters read from an HF checkpoint directory (F32/F16/BF16 widened to FLOAT32), into the model's manager. */
+/**
+ * Parameters read from an HF checkpoint directory (F32/F16/BF16 widened to FLOAT32, or read as FLOAT16), into the
+ * model's manager.
+ */
 public final class CheckpointParameterSource implements ParameterSource {
     private final Checkpoint checkpoint;
     private final NDManager manager;
@@ -17,6 +20,11 @@ public final class CheckpointParameterSource implements ParameterSource {
     @Override
     public NDArray get(String name, long... shape) {
         return checkpoint.load(name, shape, manager);
+    }
+
+    @Override
+    public NDArray getHalf(String name, long... shape) {
+        return checkpoint.loadHalf(name, shape, manager);
     }
 
     @Override

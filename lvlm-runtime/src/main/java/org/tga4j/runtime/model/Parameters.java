@@ -41,7 +41,7 @@ public final class Parameters {
     public NDArray linearWeight(String name, long out, long in) {
         NDArray existing = loaded.get(name);
         if (existing != null) return existing;
-        NDArray a = linearPrecision.apply(source.get(name, out, in), name, source.describe());
+        NDArray a = linearPrecision == WeightPrecision.FLOAT16 ? source.getHalf(name, out, in) : source.get(name, out, in);
         loaded.put(name, a);
         return a;
     }

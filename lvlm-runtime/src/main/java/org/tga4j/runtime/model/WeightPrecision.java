@@ -1,8 +1,5 @@
 package org.tga4j.runtime.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
-
 /**
  * How the language model's projection matrices (attention q/k/v/o, MLP gate/up/down, an untied LM head) are held in
  * memory, as HF's {@code torch_dtype}. Everything else (embeddings, norms, biases, the vision tower and projector,
@@ -28,23 +25,5 @@ public enum WeightPrecision {
             case "float16", "fp16", "f16", "half" -> FLOAT16;
             default -> throw new IllegalArgumentException("unknown weight precision '" + s + "'; use float32 or float16");
         };
-    }
-
-    /**
-     * {@code weight} (FLOAT32, loaded as {@code name} from {@code source}) in this precision, in the same manager; the
-     * FLOAT32 original is closed when a narrower copy replaces it.
-     *
-     * @throws IllegalArgumentException naming the tensor when it holds values FLOAT16 cannot represent (beyond ±65504)
-     */
-    NDArray apply(NDArray weight, String name, String source) {
-        if (this == FLOAT32) return weight;
-        NDArray narrow = weight.toType(DataType.FLOAT16, false);
-        if (narrow.isInfinite().any().getBoolean() && !weight.isInfinite().any().getBoolean()) {
-            narrow.close();
-            throw new IllegalArgumentException("tensor '" + name + "' in " + source + " has values beyond float16's"
-                    + " range (±65504); load this model in float32");
-        }
-        weight.close();
-        return narrow;
     }
 }

@@ -245,6 +245,12 @@ public final class Checkpoint implements AutoCloseable {
         return load(name, manager);
     }
 
+    /** Loads an F32/F16/BF16 tensor as FLOAT16 after checking its shape (see {@link SafeTensorsFile#loadHalf}). */
+    public NDArray loadHalf(String name, long[] expectedShape, NDManager manager) {
+        checkShape(name, expectedShape);
+        return fileOf(name).loadHalf(name, manager);
+    }
+
     /** Loads an F32/F16/BF16 tensor as a float array. */
     public float[] loadFloats(String name) {
         return fileOf(name).loadFloats(name);

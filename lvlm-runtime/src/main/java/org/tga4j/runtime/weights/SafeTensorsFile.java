@@ -284,10 +284,31 @@ public final class SafeTensorsFile implements AutoCloseable {
 
     /** As {@link #load(String, NDManager)}, assembling from row blocks when the result exceeds {@code maxBuffer}. */
     NDArray load(String name, NDManager manager, long maxBuffer) {
+        return load(name, manager, maxBuffer, DataType.FLOAT32);
+    }
+
+    /**
+     * Loads an F32/F16/BF16 tensor as FLOAT16 into {@code manager}: F16 data as stored, F32 and BF16 data rounded
+     * (to nearest, ties to even) block by block, so no FLOAT32 copy of the whole tensor is ever made.
+     *
+     * @throws CheckpointException naming the tensor when it is not a float tensor or holds finite values FLOAT16
+     *     cannot represent (beyond ±65504)
+     */
+    public NDArray loadHalf(String name, NDManager manager) {
+        TensorInfo t = info(name);
+        if (!t.dtype().isFloat32Compatible()) {
+            throw new CheckpointException("tensor '" + name + "' in " + file + " has dtype " + t.dtype()
+                    + "; float16 loading expects F32, F16 or BF16");
+        }
+        return load(name, manager, MAX_BUFFER_BYTES, DataType.FLOAT16);
+    }
+
+    /** @param floatType what F32/F16/BF16 tensors load as: FLOAT32, or FLOAT16 */
+    NDArray load(String name, NDManager manager, long maxBuffer, DataType floatType) {
         TensorInfo t = info(name);
         ensureOpen();
         long[] shape = t.shape();
-        DataType outType = outputType(t.dtype());
+        DataType outType = t.dtype().isFloat32Compatible() ? floatType : outputType(t.dtype());
         long outBytes = t.numel() * outType.getNumOfBytes();
         if (t.numel() == 0) {
             return manager.zeros(new Shape(shape), outType);
@@ -295,7 +316,7 @@ public final class SafeTensorsFile implements AutoCloseable {
         if (outBytes > maxBuffer) {
             return loadInRowBlocks(t, manager, outType, maxBuffer);
         }
-        return manager.create(readConverted(t, 0, t.numel()), new Shape(shape), outType);
+        return manager.create(readConverted(t, 0, t.numel(), outType), new Shape(shape), outType);
     }
 
     /** Loads an F32/F16/BF16 tensor as a Java float array (row-major). */
@@ -312,7 +333,7 @@ public final class SafeTensorsFile implements AutoCloseable {
         }
         float[] out = new float[(int) t.numel()];
         if (out.length > 0) {
-            readConverted(t, 0, out.length).asFloatBuffer().get(out);
+            readConverted(t, 0, out.length, DataType.FLOAT32).asFloatBuffer().get(out);
         }
         return out;
     }
@@ -354,7 +375,8 @@ public final class SafeTensorsFile implements AutoCloseable {
                 long n = Math.min(rowsPerBlock, rows - r);
                 long[] blockShape = shape.clone();
                 blockShape[0] = n;
-                parts.add(tmp.create(readConverted(t, r * perRow, n * perRow), new Shape(blockShape), outType));
+                parts.add(tmp.create(readConverted(t, r * perRow, n * perRow, outType), new Shape(blockShape),
+                        outType));
             }
             NDArray whole = NDArrays.concat(parts, 0);
             whole.attach(manager);
@@ -363,15 +385,19 @@ public final class SafeTensorsFile implements AutoCloseable {
     }
 
     /**
-     * Returns elements [first, first + count) of a tensor as a direct little-endian buffer in the output type:
+     * Returns elements [first, first + count) of a tensor as a direct little-endian buffer in {@code outType}:
      * a private mapping for same-type aligned data, otherwise a converted copy.
      */
-    private ByteBuffer readConverted(TensorInfo t, long first, long count) {
+    private ByteBuffer readConverted(TensorInfo t, long first, long count, DataType outType) {
         int inSize = t.dtype().byteSize();
         long offset = dataStart + t.dataBegin() + first * inSize;
         long len = count * inSize;
+        if (outType == DataType.FLOAT16 && t.dtype() != TensorDType.F16) {
+            return narrowToHalf(t, mapReadOnly(offset, len, t), (int) count);
+        }
         switch (t.dtype()) {
             case F16, BF16 -> {
+                if (outType == DataType.FLOAT16) return sameType(t, offset, len, inSize); // F16 as stored
                 return widenHalf(mapReadOnly(offset, len, t), t.dtype() == TensorDType.BF16, (int) count);
             }
             case I16 -> {
@@ -383,18 +409,47 @@ public final class SafeTensorsFile implements AutoCloseable {
                 return dst;
             }
             default -> {
-                if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN && offset % inSize == 0) {
-                    ByteBuffer mapped = mapPrivate(offset, len, t);
-                    if (mapped != null) {
-                        return mapped;
-                    }
-                }
-                ByteBuffer src = mapReadOnly(offset, len, t);
-                ByteBuffer dst = ByteBuffer.allocateDirect((int) len).order(ByteOrder.nativeOrder());
-                copyToNativeOrder(src, dst, inSize);
-                return dst;
+                return sameType(t, offset, len, inSize);
             }
         }
+    }
+
+    /** The stored bytes in native order: a private mapping when aligned, otherwise a copy. */
+    private ByteBuffer sameType(TensorInfo t, long offset, long len, int inSize) {
+        if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN && offset % inSize == 0) {
+            ByteBuffer mapped = mapPrivate(offset, len, t);
+            if (mapped != null) {
+                return mapped;
+            }
+        }
+        ByteBuffer src = mapReadOnly(offset, len, t);
+        ByteBuffer dst = ByteBuffer.allocateDirect((int) len).order(ByteOrder.nativeOrder());
+        copyToNativeOrder(src, dst, inSize);
+        return dst;
+    }
+
+    /** F32 or BF16 elements rounded to float16, refusing finite values that would overflow to infinity. */
+    private ByteBuffer narrowToHalf(TensorInfo t, ByteBuffer src, int count) {
+        ByteBuffer dst = ByteBuffer.allocateDirect(count * 2).order(ByteOrder.nativeOrder());
+        src.order(ByteOrder.LITTLE_ENDIAN);
+        boolean bf16 = t.dtype() == TensorDType.BF16;
+        ShortBuffer out = dst.asShortBuffer();
+        short[] h = new short[Math.min(CHUNK_ELEMENTS, count)];
+        for (int done = 0; done < count; ) {
+            int n = Math.min(h.length, count - done);
+            for (int i = 0; i < n; i++) {
+                int at = done + i;
+                float v = bf16 ? HalfFloats.bf16ToFloat(src.getShort(at * 2)) : src.getFloat(at * 4);
+                h[i] = HalfFloats.floatToF16(v);
+                if (Float.isInfinite(HalfFloats.f16ToFloat(h[i])) && Float.isFinite(v)) {
+                    throw new CheckpointException("tensor '" + t.name() + "' in " + file + " holds " + v
+                            + " (element " + at + "), beyond float16's range (±65504); load this model in float32");
+                }
+            }
+            out.put(h, 0, n);
+            done += n;
+        }
+        return dst;
     }
 
     private static ByteBuffer widenHalf(ByteBuffer src, boolean bf16, int count) {

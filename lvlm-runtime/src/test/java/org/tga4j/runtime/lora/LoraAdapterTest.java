@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +24,9 @@ import org.tga4j.runtime.Lvlm;
 import org.tga4j.runtime.RandomModels;
 import org.tga4j.runtime.model.LinearHooks;
 import org.tga4j.runtime.model.Ops;
+import org.tga4j.runtime.model.WeightPrecision;
 import org.tga4j.runtime.weights.Checkpoint;
+import org.tga4j.runtime.weights.HalfFloats;
 
 /** PEFT LoRA adapters loaded by merging into the base weights; the linear-hook mechanism adapters use in training. */
 class LoraAdapterTest {
@@ -96,6 +100,24 @@ class LoraAdapterTest {
                 }
                 assertEquals(base.toRealPath(), lvlm.directory().toRealPath(), "tokenizer and config come from the base");
             }
+        }
+        // In float16, the projections (adapted or not) are the float32 merge rounded to float16; the rest is as is.
+        try (Lvlm full = Lvlm.load(adapter); Lvlm half = Lvlm.load(adapter, null, WeightPrecision.FLOAT16)) {
+            int rounded = 0;
+            for (var e : half.parameters().entrySet()) {
+                float[] want = full.parameters().get(e.getKey()).toFloatArray();
+                if (e.getValue().getDataType() == DataType.FLOAT16) {
+                    rounded++;
+                    for (int i = 0; i < want.length; i++) want[i] = HalfFloats.f16ToFloat(HalfFloats.floatToF16(want[i]));
+                    try (NDManager m = NDManager.newBaseManager()) {
+                        NDArray wide = e.getValue().get(m, new NDIndex(":")).toType(DataType.FLOAT32, false);
+                        assertArrayEquals(want, wide.toFloatArray(), 0f, e.getKey());
+                    }
+                } else {
+                    assertArrayEquals(want, e.getValue().toFloatArray(), 0f, e.getKey());
+                }
+            }
+            assertTrue(rounded >= 7, rounded + " float16 tensors");
         }
     }
 

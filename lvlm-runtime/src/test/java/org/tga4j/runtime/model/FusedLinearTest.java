@@ -107,7 +107,7 @@ class FusedLinearTest {
     void float16WeightsGiveTheFloat32ProductOfTheRoundedWeights(int rows) {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray w32 = m.randomNormal(new Shape(24, 64)).mul(0.1f), b = m.randomNormal(new Shape(24));
-            NDArray w16 = WeightPrecision.FLOAT16.apply(w32.duplicate(), "w", "test");
+            NDArray w16 = w32.toType(DataType.FLOAT16, false);
             assertEquals(DataType.FLOAT16, w16.getDataType());
             NDArray x = m.randomNormal(new Shape(rows, 1, 64));
             NDArray y = Ops.linear(x, w16, b);
@@ -122,12 +122,13 @@ class FusedLinearTest {
     @Test
     void float16RefusesValuesItCannotHoldAndTraining() {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray big = m.create(new float[] {1f, 70000f}, new Shape(1, 2));
+            ParameterSource big = new RandomParameterSource(m, 1, 1e5);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> WeightPrecision.FLOAT16.apply(big, "model.layers.0.mlp.down_proj.weight", "ckpt"));
-            assertTrue(e.getMessage().contains("model.layers.0.mlp.down_proj.weight") && e.getMessage().contains("ckpt"),
+                    () -> new Parameters(big, WeightPrecision.FLOAT16).linearWeight("layers.0.mlp.down_proj.weight", 4, 4));
+            assertTrue(e.getMessage().contains("layers.0.mlp.down_proj.weight") && e.getMessage().contains("random"),
                     e.getMessage());
-            NDArray w16 = WeightPrecision.FLOAT16.apply(m.randomNormal(new Shape(3, 2)), "w", "test");
+            NDArray w16 = new Parameters(randomSource(m), WeightPrecision.FLOAT16).linearWeight("w", 3, 2);
+            assertEquals(DataType.FLOAT16, w16.getDataType());
             w16.setRequiresGradient(true);
             assertThrows(IllegalStateException.class, () -> Ops.linear(m.randomNormal(new Shape(1, 2)), w16, null));
         }

@@ -168,6 +168,38 @@ class SafeTensorsFileTest {
     }
 
     @Test
+    void float16LoadingKeepsF16AsStoredAndRoundsF32AsTorchDoes() throws IOException {
+        // Values that round (1/3), fall to float16 subnormals (1e-6) or to zero (1e-9), and the edge of its range.
+        float[] values = {1f / 3, -0.1f, 1e-6f, 1e-9f, 65504f, 65519f, -65519f, 2.5f};
+        long[] f32 = new long[values.length];
+        for (int i = 0; i < values.length; i++) f32[i] = Float.floatToIntBits(values[i]);
+        String header = "{\"x\":{\"dtype\":\"F32\",\"shape\":[4,2],\"data_offsets\":[0,32]},"
+                + "\"big\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[32,40]}}";
+        Path file = handAssembled(tmp.resolve("half.safetensors"), header,
+                concat(le(4, f32), le(4, Float.floatToIntBits(1f), Float.floatToIntBits(-70000f))));
+        try (SafeTensorsFile f = SafeTensorsFile.open(file); SafeTensorsFile mixed = SafeTensorsFile.open(mixedFile());
+                NDManager m = manager.newSubManager()) {
+            NDArray half = f.loadHalf("x", m);
+            assertEquals(DataType.FLOAT16, half.getDataType());
+            assertEquals(new Shape(4, 2), half.getShape());
+            float[] torch = f.load("x", m).toType(DataType.FLOAT16, false).toType(DataType.FLOAT32, false).toFloatArray();
+            assertArrayEquals(bits(torch), bits(half.toType(DataType.FLOAT32, false).toFloatArray()));
+            // In row blocks (a 4-byte limit: one row of two float16 values per block) the same values.
+            NDArray blocks = f.load("x", m, 4, DataType.FLOAT16);
+            assertArrayEquals(bits(torch), bits(blocks.toType(DataType.FLOAT32, false).toFloatArray()));
+            // F16 data as stored, bit for bit (NaN, infinities, subnormals included).
+            float[] f16 = mixed.loadHalf("w.f16", m).toType(DataType.FLOAT32, false).toFloatArray();
+            assertArrayEquals(bits(mixed.loadFloats("w.f16")), bits(f16));
+            // A finite value beyond ±65504 is refused by name, in F32 and in BF16 (bf16's largest finite, 3.4e38).
+            assertMentions(assertThrows(CheckpointException.class, () -> f.loadHalf("big", m)),
+                    "'big'", "-70000", "float16");
+            assertMentions(assertThrows(CheckpointException.class, () -> mixed.loadHalf("w.bf16", m)),
+                    "'w.bf16'", "float16");
+            assertMentions(assertThrows(CheckpointException.class, () -> mixed.loadHalf("ids", m)), "'ids'", "I64");
+        }
+    }
+
+    @Test
     void inPlaceUpdatesOfLoadedF32WeightsNeverReachTheFile() throws IOException {
         Path file = mixedFile();
         byte[] before = Files.readAllBytes(file);
