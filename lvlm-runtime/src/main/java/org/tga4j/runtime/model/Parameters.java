@@ -27,11 +27,7 @@ public final class Parameters {
 
     /** Loads (once) and records tensor {@code name} with the given shape. */
     public NDArray get(String name, long... shape) {
-        NDArray existing = loaded.get(name);
-        if (existing != null) return existing;
-        NDArray a = source.get(name, shape);
-        loaded.put(name, a);
-        return a;
+        return loaded.computeIfAbsent(name, n -> source.get(n, shape));
     }
 
     /**
@@ -39,11 +35,8 @@ public final class Parameters {
      * model's {@link WeightPrecision}.
      */
     public NDArray linearWeight(String name, long out, long in) {
-        NDArray existing = loaded.get(name);
-        if (existing != null) return existing;
-        NDArray a = linearPrecision == WeightPrecision.FLOAT16 ? source.getHalf(name, out, in) : source.get(name, out, in);
-        loaded.put(name, a);
-        return a;
+        return loaded.computeIfAbsent(name, n -> linearPrecision == WeightPrecision.FLOAT16
+                ? source.getHalf(n, out, in) : source.get(n, out, in));
     }
 
     /** Records {@code replacement} (e.g. a view of a stacked copy) under an already loaded {@code name}. */

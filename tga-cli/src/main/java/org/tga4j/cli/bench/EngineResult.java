@@ -3,7 +3,7 @@ package org.tga4j.cli.bench;
 /**
  * One engine's figures from one run.
  *
- * @param engine {@code tga4j} or {@code jlama}
+ * @param engine {@code tga4j}, {@code tga4j-fp16} (float16 projection weights) or {@code jlama}
  * @param loadSeconds time to load the checkpoint
  * @param prefillTokensPerSecond prompt tokens per second of the prompt pass (batch 1, median)
  * @param decodeTokensPerSecond generated tokens per second at batch 1 (median, prefill excluded)
