@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.tga4j.runtime.model.DecoderOutput;
 import org.tga4j.runtime.model.KvCache;
 import org.tga4j.runtime.model.LlavaModel;
+import org.tga4j.runtime.model.TorchThreads;
 
 /**
  * Autoregressive generation with a KV cache. Prompts of different lengths are left-padded into one batch; one
@@ -114,8 +116,11 @@ public final class Generator {
                 }
                 if (active == 0 || produced + 1 == params.maxNewTokens()) break;
                 try (NDManager step = request.newSubManager()) {
-                    scores = NextTokenScores.of(
+                    Supplier<NextTokenScores> decode = () -> NextTokenScores.of(
                             model.forward(step, next, oneValid, null, cache, DecoderOutput.Logits.LAST, false), params);
+                    // One sequence's step is hundreds of tiny ops: waking a second thread for each costs more than
+                    // it saves (measured with tga bench runtime). Batched steps keep every thread.
+                    scores = rows == 1 ? TorchThreads.singleThreaded(decode) : decode.get();
                 }
             }
             long t2 = System.nanoTime();

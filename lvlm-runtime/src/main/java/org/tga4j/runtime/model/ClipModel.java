@@ -40,11 +40,13 @@ public final class ClipModel {
 
     /** Unit-length image embeddings {@code [N, projection_dim]} for normalised pixels {@code [N, C, S, S]}. */
     public NDArray embedImages(NDArray pixels) {
+        TorchThreads.configure();
         return normalize(Ops.linear(vision.pooled(pixels), visualProjection, null));
     }
 
     /** Unit-length text embeddings {@code [B, projection_dim]} for right-padded token ids. */
     public NDArray embedTexts(ClipTextTower.TextBatch batch) {
+        TorchThreads.configure();
         return normalize(Ops.linear(text.pooled(batch), textProjection, null));
     }
 

@@ -80,6 +80,7 @@ public final class LlavaModel {
      * class token dropped ({@code default}) or kept ({@code full}): {@code [N, imageTokens, visionHidden]}.
      */
     public NDArray visionFeatures(NDArray pixels) {
+        TorchThreads.configure();
         requireVision();
         List<NDArray> states = vision.hiddenStates(pixels, llava.visionFeatureHiddenIndex());
         NDArray selected = states.get(llava.visionFeatureHiddenIndex());
@@ -134,6 +135,7 @@ public final class LlavaModel {
     public DecoderOutput forward(
             NDManager m, int[][] ids, boolean[][] valid, NDArray imageEmbeds, KvCache cache,
             DecoderOutput.Logits logits, boolean wantHidden) {
+        TorchThreads.configure();
         return decoder.forward(embed(m, ids, imageEmbeds), valid, cache, logits, wantHidden);
     }
 
