@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.core.JsonParser;
@@ -52,6 +53,8 @@ public final class SafeTensorsFile implements AutoCloseable {
     /** Largest buffer handed to one NDArray; larger tensors are assembled from row blocks. */
     static final long MAX_BUFFER_BYTES = Integer.MAX_VALUE & ~63L;
     private static final int CHUNK_ELEMENTS = 1 << 16;
+    /** Elements converted per step when a tensor is built in libtorch's memory (4 MB at FLOAT32). */
+    private static final int CONVERT_CHUNK_ELEMENTS = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final Path file;
@@ -316,7 +319,35 @@ public final class SafeTensorsFile implements AutoCloseable {
         if (outBytes > maxBuffer) {
             return loadInRowBlocks(t, manager, outType, maxBuffer);
         }
-        return manager.create(readConverted(t, 0, t.numel(), outType), new Shape(shape), outType);
+        ByteBuffer mapped = storedType(t.dtype()) == outType ? mappedAsStored(t, 0, t.numel()) : null;
+        if (mapped != null) return manager.create(mapped, new Shape(shape), outType);
+        return converted(t, manager, outType);
+    }
+
+    /**
+     * A tensor that needs converting (or copying) built in memory libtorch owns, chunk by chunk through one reused
+     * buffer. A tensor made from a direct buffer keeps that buffer as its storage, and Java counts every live direct
+     * buffer against {@code -XX:MaxDirectMemorySize} (by default the heap limit): a 7B F16 checkpoint widened to
+     * FLOAT32 that way needs ~10 GB of it and failed to load with {@code ./tga}'s settings. A copy-on-write file
+     * mapping (same type, aligned) does not count and stays the storage.
+     */
+    private NDArray converted(TensorInfo t, NDManager manager, DataType outType) {
+        NDArray out = manager.zeros(new Shape(t.shape()), outType);
+        long total = t.numel();
+        int bytes = outType.getNumOfBytes();
+        int chunk = (int) Math.min(total, CONVERT_CHUNK_ELEMENTS);
+        ByteBuffer reused = ByteBuffer.allocateDirect(chunk * bytes).order(ByteOrder.nativeOrder());
+        try (NDArray flat = out.reshape(-1)) {
+            for (long first = 0; first < total; first += chunk) {
+                int n = (int) Math.min(chunk, total - first);
+                ByteBuffer data = readConverted(t, first, n, outType, reused.clear()).buffer()
+                        .slice(0, n * bytes).order(ByteOrder.nativeOrder());
+                try (NDArray part = manager.create(data, new Shape(n), outType)) {
+                    flat.set(new NDIndex().addSliceDim(first, first + n), part);
+                }
+            }
+        }
+        return out;
     }
 
     /** Loads an F32/F16/BF16 tensor as a Java float array (row-major). */
@@ -333,7 +364,7 @@ public final class SafeTensorsFile implements AutoCloseable {
         }
         float[] out = new float[(int) t.numel()];
         if (out.length > 0) {
-            readConverted(t, 0, out.length, DataType.FLOAT32).asFloatBuffer().get(out);
+            readConverted(t, 0, out.length, DataType.FLOAT32, null).buffer().asFloatBuffer().get(out);
         }
         return out;
     }
@@ -358,6 +389,15 @@ public final class SafeTensorsFile implements AutoCloseable {
         };
     }
 
+    /** The engine type holding {@code d}'s bytes unchanged, or null when they must be converted (BF16, I16). */
+    private static DataType storedType(TensorDType d) {
+        return switch (d) {
+            case F16 -> DataType.FLOAT16;
+            case BF16, I16 -> null;
+            default -> outputType(d);
+        };
+    }
+
     private NDArray loadInRowBlocks(TensorInfo t, NDManager manager, DataType outType, long maxBuffer) {
         long[] shape = t.shape();
         long rows = shape.length == 0 ? 1 : shape[0];
@@ -375,8 +415,8 @@ public final class SafeTensorsFile implements AutoCloseable {
                 long n = Math.min(rowsPerBlock, rows - r);
                 long[] blockShape = shape.clone();
                 blockShape[0] = n;
-                parts.add(tmp.create(readConverted(t, r * perRow, n * perRow, outType), new Shape(blockShape),
-                        outType));
+                parts.add(tmp.create(readConverted(t, r * perRow, n * perRow, outType, null).buffer(),
+                        new Shape(blockShape), outType)); // the concatenation copies them into memory libtorch owns
             }
             NDArray whole = NDArrays.concat(parts, 0);
             whole.attach(manager);
@@ -384,53 +424,50 @@ public final class SafeTensorsFile implements AutoCloseable {
         }
     }
 
+    /** Bytes of a tensor range; {@code mapped}: a copy-on-write file mapping rather than memory Java allocated. */
+    private record Bytes(ByteBuffer buffer, boolean mapped) {}
+
     /**
-     * Returns elements [first, first + count) of a tensor as a direct little-endian buffer in {@code outType}:
-     * a private mapping for same-type aligned data, otherwise a converted copy.
+     * Elements [first, first + count) of a tensor as a direct native-order buffer in {@code outType}: a private
+     * mapping for same-type aligned data, otherwise converted (or copied) into {@code dst} (allocated when null).
      */
-    private ByteBuffer readConverted(TensorInfo t, long first, long count, DataType outType) {
+    private Bytes readConverted(TensorInfo t, long first, long count, DataType outType, ByteBuffer dst) {
         int inSize = t.dtype().byteSize();
         long offset = dataStart + t.dataBegin() + first * inSize;
         long len = count * inSize;
-        if (outType == DataType.FLOAT16 && t.dtype() != TensorDType.F16) {
-            return narrowToHalf(t, mapReadOnly(offset, len, t), (int) count);
+        if (storedType(t.dtype()) == outType) {
+            ByteBuffer mapped = mappedAsStored(t, first, count);
+            if (mapped != null) return new Bytes(mapped, true);
         }
-        switch (t.dtype()) {
-            case F16, BF16 -> {
-                if (outType == DataType.FLOAT16) return sameType(t, offset, len, inSize); // F16 as stored
-                return widenHalf(mapReadOnly(offset, len, t), t.dtype() == TensorDType.BF16, (int) count);
-            }
-            case I16 -> {
-                ShortBuffer src = mapReadOnly(offset, len, t).asShortBuffer();
-                ByteBuffer dst = ByteBuffer.allocateDirect((int) count * 4).order(ByteOrder.LITTLE_ENDIAN);
-                for (int i = 0; i < count; i++) {
-                    dst.putInt(i * 4, src.get(i));
-                }
-                return dst;
-            }
-            default -> {
-                return sameType(t, offset, len, inSize);
-            }
-        }
-    }
-
-    /** The stored bytes in native order: a private mapping when aligned, otherwise a copy. */
-    private ByteBuffer sameType(TensorInfo t, long offset, long len, int inSize) {
-        if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN && offset % inSize == 0) {
-            ByteBuffer mapped = mapPrivate(offset, len, t);
-            if (mapped != null) {
-                return mapped;
-            }
-        }
+        ByteBuffer out = dst != null ? dst
+                : ByteBuffer.allocateDirect(Math.toIntExact(count * outType.getNumOfBytes())).order(ByteOrder.nativeOrder());
         ByteBuffer src = mapReadOnly(offset, len, t);
-        ByteBuffer dst = ByteBuffer.allocateDirect((int) len).order(ByteOrder.nativeOrder());
-        copyToNativeOrder(src, dst, inSize);
-        return dst;
+        if (outType == DataType.FLOAT16 && t.dtype() != TensorDType.F16) {
+            narrowToHalf(t, first, src, (int) count, out);
+        } else if ((t.dtype() == TensorDType.F16 || t.dtype() == TensorDType.BF16) && outType == DataType.FLOAT32) {
+            widenHalf(src, t.dtype() == TensorDType.BF16, (int) count, out);
+        } else if (t.dtype() == TensorDType.I16) {
+            ShortBuffer in = src.asShortBuffer();
+            for (int i = 0; i < count; i++) out.putInt(i * 4, in.get(i));
+        } else {
+            copyToNativeOrder(src, out, inSize);
+        }
+        return new Bytes(out, false);
     }
 
-    /** F32 or BF16 elements rounded to float16, refusing finite values that would overflow to infinity. */
-    private ByteBuffer narrowToHalf(TensorInfo t, ByteBuffer src, int count) {
-        ByteBuffer dst = ByteBuffer.allocateDirect(count * 2).order(ByteOrder.nativeOrder());
+    /**
+     * Elements [first, first + count) as stored, as a copy-on-write mapping, or null when they cannot be mapped so
+     * (not aligned, big-endian host, or the file cannot be opened for a private mapping).
+     */
+    private ByteBuffer mappedAsStored(TensorInfo t, long first, long count) {
+        int inSize = t.dtype().byteSize();
+        long offset = dataStart + t.dataBegin() + first * inSize;
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN || offset % inSize != 0) return null;
+        return mapPrivate(offset, count * inSize, t);
+    }
+
+    /** F32 or BF16 elements rounded to float16 into {@code dst}, refusing finite values that would overflow. */
+    private void narrowToHalf(TensorInfo t, long first, ByteBuffer src, int count, ByteBuffer dst) {
         src.order(ByteOrder.LITTLE_ENDIAN);
         boolean bf16 = t.dtype() == TensorDType.BF16;
         ShortBuffer out = dst.asShortBuffer();
@@ -443,17 +480,16 @@ public final class SafeTensorsFile implements AutoCloseable {
                 h[i] = HalfFloats.floatToF16(v);
                 if (Float.isInfinite(HalfFloats.f16ToFloat(h[i])) && Float.isFinite(v)) {
                     throw new CheckpointException("tensor '" + t.name() + "' in " + file + " holds " + v
-                            + " (element " + at + "), beyond float16's range (±65504); load this model in float32");
+                            + " (element " + (first + at) + "), beyond float16's range (±65504); load this model"
+                            + " in float32");
                 }
             }
             out.put(h, 0, n);
             done += n;
         }
-        return dst;
     }
 
-    private static ByteBuffer widenHalf(ByteBuffer src, boolean bf16, int count) {
-        ByteBuffer dst = ByteBuffer.allocateDirect(count * 4).order(ByteOrder.nativeOrder());
+    private static void widenHalf(ByteBuffer src, boolean bf16, int count, ByteBuffer dst) {
         ShortBuffer in = src.order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
         FloatBuffer out = dst.asFloatBuffer();
         short[] s = new short[Math.min(CHUNK_ELEMENTS, count)];
@@ -473,7 +509,6 @@ public final class SafeTensorsFile implements AutoCloseable {
             out.put(f, 0, n);
             done += n;
         }
-        return dst;
     }
 
     private static void copyToNativeOrder(ByteBuffer src, ByteBuffer dst, int elementSize) {

@@ -199,6 +199,38 @@ class SafeTensorsFileTest {
         }
     }
 
+    /** Bytes of live direct buffers, after giving the collector the chance to free unreachable ones. */
+    private static long directBytesAfterGc(long ceiling) throws InterruptedException {
+        var pool = java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)
+                .stream().filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
+        long used = pool.getMemoryUsed();
+        for (int i = 0; i < 100 && used > ceiling; i++) {
+            System.gc();
+            Thread.sleep(50);
+            used = pool.getMemoryUsed();
+        }
+        return used;
+    }
+
+    @Test
+    void convertedTensorsDoNotHoldJavaDirectMemory() throws Exception {
+        // Live direct buffers count against -XX:MaxDirectMemorySize: a widened 7B F16 checkpoint once needed ~10 GB.
+        int n = 1 << 20; // 2 MB of F16, 4 MB once widened
+        long[] half = new long[n];
+        for (int i = 0; i < n; i++) half[i] = HalfFloats.floatToF16((i % 1000) / 100f);
+        String header = "{\"h\":{\"dtype\":\"F16\",\"shape\":[1024,1024],\"data_offsets\":[0," + 2 * n + "]}}";
+        Path file = handAssembled(tmp.resolve("widen.safetensors"), header, le(2, half));
+        long before = directBytesAfterGc(0);
+        List<NDArray> held = new java.util.ArrayList<>();
+        try (SafeTensorsFile f = SafeTensorsFile.open(file); NDManager m = manager.newSubManager()) {
+            for (int i = 0; i < 4; i++) held.add(f.load("h", m));
+            long after = directBytesAfterGc(before + n);
+            assertTrue(after - before < n, "4 widened copies (16 MB) held; direct memory grew by " + (after - before));
+            assertEquals(DataType.FLOAT32, held.get(3).getDataType());
+            assertEquals(5.55f, held.get(3).get(1, 531).getFloat(), 1e-2f); // element 1555 = (1555 % 1000) / 100
+        }
+    }
+
     @Test
     void inPlaceUpdatesOfLoadedF32WeightsNeverReachTheFile() throws IOException {
         Path file = mixedFile();
