@@ -107,7 +107,7 @@ class ProbeTest {
                 org.tga4j.eval.bench.SetSpec.parse("manifest:" + world.resolve("toxic.jsonl") + ":" + tmp),
                 org.tga4j.eval.bench.SetSpec.parse("manifest:" + world.resolve("benign.jsonl") + ":" + tmp)),
                 10, RefusalTokens.DEFAULT_WORDS, out, "refusal-llava", "test",
-                org.tga4j.eval.probe.ProbePrompts.REFERENCE);
+                org.tga4j.eval.probe.ProbePrompts.REFERENCE, org.tga4j.runtime.model.WeightPrecision.FLOAT32);
         org.tga4j.eval.probe.SafetyProbe.run(o, s -> {});
         var band = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("band.json").toFile());
         assertEquals(RefusalModel.START, band.path("layers").path(0).asInt());

@@ -23,7 +23,7 @@ class ReportTest {
         cats.put("knife", new Rate(3, 4, 0.75, 0.25, 1.0));
         GroupMetrics g = new GroupMetrics("hod", "plain", new Rate(3, 4, dsr, 0.25, 1.0), cats, null, Map.of(), null, null,
                 Double.NaN);
-        ReproManifest m = new ReproManifest("v", "t", "cmd", "/m", "abc", "llava_v1", List.of(), List.of("q"), Map.of(),
+        ReproManifest m = new ReproManifest("v", "t", "cmd", "/m", "abc", "llava_v1", "float32", List.of(), List.of("q"), Map.of(),
                 Decoding.greedy(8), List.of("plain"), null, List.of("Sorry"), List.of(5), 100, 1, null, null, null);
         ProbeResult p = new ProbeResult(4, List.of("Sorry"), List.of(5), List.of(), List.of(2), List.of(3),
                 new int[] {2, 3}, new double[] {0.1, 0.2, 0.3, 0.4}, new double[] {1, 2, 3, 4}, new double[] {1, 1, 1, 1},

@@ -63,6 +63,7 @@ public final class EvalCommand implements Callable<Integer> {
     String textTemplate;
     @Option(names = "--no-progress") boolean noProgress;
     @Mixin JudgeOptions judge = new JudgeOptions();
+    @Mixin PrecisionOption precision = new PrecisionOption();
 
     @Override
     public Integer call() {
@@ -83,7 +84,7 @@ public final class EvalCommand implements Callable<Integer> {
                 prompts == null ? List.of() : prompts, setPrompts(), new Decoding(maxNewTokens, temperature, topK, topP, seed), batchSize,
                 !noPlain, tga, retrievalIndex, clip, captions, judgeNames, judge.options(), resamples, bootstrapSeed, out,
                 generations, label, "tga eval " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
-                !noFirstToken, textTemplate == null ? null : textTemplate.replace("\\n", "\n"));
+                !noFirstToken, textTemplate == null ? null : textTemplate.replace("\\n", "\n"), precision.precision);
         var outW = spec.commandLine().getOut();
         ProgressBar bar = noProgress ? null : new ProgressBar("generate", -1);
         try {

@@ -9,8 +9,8 @@ import org.tga4j.runtime.Generation;
 import org.tga4j.runtime.Lvlm;
 import org.tga4j.runtime.Request;
 import org.tga4j.runtime.generate.SamplingParams;
-import org.tga4j.runtime.model.WeightPrecision;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -24,10 +24,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--template", description = "Chat template (plain, llava_v1, vicuna_v1, llava_llama_2,"
             + " mistral_instruct, chatml, none); default: detected from the checkpoint.")
     String template;
-    @Option(names = "--precision", defaultValue = "float32", converter = PrecisionConverter.class,
-            description = "Weights of the language model's projections: float32, or float16 (half the memory, faster"
-                    + " single-request decoding on CPU); default: ${DEFAULT-VALUE}.")
-    WeightPrecision precision;
+    @Mixin PrecisionOption precision = new PrecisionOption();
     @Option(names = "--max-new-tokens", defaultValue = "64") int maxNewTokens;
     @Option(names = "--greedy", description = "Greedy decoding (the default unless --temperature is given).") boolean greedy;
     @Option(names = "--temperature", defaultValue = "0") float temperature;
@@ -38,7 +35,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Lvlm lvlm = Lvlm.load(model, template, precision)) {
+        try (Lvlm lvlm = Lvlm.load(model, template, precision.precision)) {
             SamplingParams params = greedy || temperature == 0
                     ? lvlm.greedy(maxNewTokens) : lvlm.sampling(maxNewTokens, temperature, topK, topP, seed);
             Request request = new Request(prompt, image == null ? List.of() : List.of(image), retrieved, null);
@@ -61,13 +58,5 @@ public final class GenerateCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** Reads {@code --precision} with {@link WeightPrecision#parse}. */
-    static final class PrecisionConverter implements picocli.CommandLine.ITypeConverter<WeightPrecision> {
-        @Override
-        public WeightPrecision convert(String value) {
-            return WeightPrecision.parse(value);
-        }
     }
 }

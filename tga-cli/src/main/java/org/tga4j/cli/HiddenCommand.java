@@ -13,6 +13,7 @@ import org.tga4j.runtime.Request;
 import org.tga4j.runtime.text.Span;
 import org.tga4j.runtime.weights.SafeTensorsWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "hidden", mixinStandardHelpOptions = true,
@@ -24,10 +25,11 @@ public final class HiddenCommand implements Callable<Integer> {
     @Option(names = "--retrieved") String retrieved;
     @Option(names = "--template") String template;
     @Option(names = "--out", required = true, description = "Output .safetensors file.") Path out;
+    @Mixin PrecisionOption precision = new PrecisionOption();
 
     @Override
     public Integer call() {
-        try (Lvlm lvlm = Lvlm.load(model, template); NDManager m = NDManager.newBaseManager()) {
+        try (Lvlm lvlm = Lvlm.load(model, template, precision.precision); NDManager m = NDManager.newBaseManager()) {
             Request request = new Request(prompt, image == null ? List.of() : List.of(image), retrieved, null);
             Forward f = lvlm.forward(m, request, true);
             Map<String, NDArray> tensors = new LinkedHashMap<>();
@@ -42,6 +44,7 @@ public final class HiddenCommand implements Callable<Integer> {
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("model", model.toAbsolutePath().toString());
             meta.put("prompt", prompt);
+            meta.put("weight_precision", precision.precision.label());
             meta.put("hidden_convention", "0=embeddings, l=output of layer l, last=after final norm");
             StringBuilder spans = new StringBuilder();
             for (Span s : f.prompt().layout().spans()) {

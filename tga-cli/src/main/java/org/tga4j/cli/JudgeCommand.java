@@ -56,10 +56,10 @@ public final class JudgeCommand implements Callable<Integer> {
         String cmd = "tga judge " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         ReproManifest m = base == null
                 ? new ReproManifest(org.tga4j.eval.Tga4jVersion.get(), java.time.Instant.now().toString(), cmd, null, null,
-                        null, List.of(), List.of(), java.util.Map.of(), null, List.of(), null, judge.options().refusalWords(), List.of(),
+                        null, null, List.of(), List.of(), java.util.Map.of(), null, List.of(), null, judge.options().refusalWords(), List.of(),
                         resamples, bootstrapSeed, generations.toAbsolutePath().toString(), Hashing.sha256(generations), null)
                 : new ReproManifest(base.tga4jVersion(), java.time.Instant.now().toString(), cmd, base.modelPath(),
-                        base.modelSha256(), base.template(), base.sets(), base.defaultPrompts(),
+                        base.modelSha256(), base.template(), base.weightPrecision(), base.sets(), base.defaultPrompts(),
                         base.setPrompts() == null ? java.util.Map.of() : base.setPrompts(), base.decoding(),
                         base.settings(), base.retrieval(), base.refusalWords(), base.refusalTokenIds(), resamples,
                         bootstrapSeed, generations.toAbsolutePath().toString(), Hashing.sha256(generations), base.run());

@@ -8,6 +8,7 @@ import org.tga4j.eval.judge.RefusalTokens;
 import org.tga4j.eval.probe.ProbePrompts;
 import org.tga4j.eval.probe.SafetyProbe;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -30,13 +31,16 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--text-prompt", description = "The text run's prompt, with {description} (default: the reference's"
             + " 'Describe this scene : {description}').") String textPrompt;
 
+    @Mixin PrecisionOption precision = new PrecisionOption();
+
     @Override
     public Integer call() {
         var o = new SafetyProbe.Options(model, sets.stream().map(SetSpec::parse).toList(), maxItems,
                 words == null || words.isEmpty() ? RefusalTokens.DEFAULT_WORDS : words, out, label,
                 "tga probe " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
                 new ProbePrompts(visionPrompt != null ? visionPrompt.replace("\\n", "\n") : ProbePrompts.REFERENCE.vision(),
-                        textPrompt != null ? textPrompt.replace("\\n", "\n") : ProbePrompts.REFERENCE.text()));
+                        textPrompt != null ? textPrompt.replace("\\n", "\n") : ProbePrompts.REFERENCE.text()),
+                precision.precision);
         SafetyProbe.run(o, spec.commandLine().getOut()::println);
         spec.commandLine().getOut().println("report: " + out.resolve("report.html"));
         return 0;

@@ -49,6 +49,7 @@ class EvalCommandsTest {
         assertEquals(3, rep.path("manifest").path("decoding").path("max_new_tokens").asInt());
         assertEquals(64, rep.path("manifest").path("model_sha256").asText().length());
         assertEquals("[\"plain\",\"tga\"]", rep.path("manifest").path("settings").toString());
+        assertEquals("float32", rep.path("manifest").path("weight_precision").asText());
         assertTrue(Files.isDirectory(out.resolve("caption-index")), "dense caption index built from the corpus");
 
         // A second eval resumes everything from the generations file.
@@ -66,11 +67,13 @@ class EvalCommandsTest {
         JsonNode rj = new ObjectMapper().readTree(judged.resolve("report.json").toFile());
         assertEquals("gcg", rj.path("results").path(0).path("judge").asText());
         assertEquals(rep.path("manifest").path("model_sha256").asText(), rj.path("manifest").path("model_sha256").asText());
+        assertEquals("float32", rj.path("manifest").path("weight_precision").asText(), "re-judging keeps the precision");
 
         Path probe = tmp.resolve("probe");
         assertEquals(0, run(new StringWriter(), "probe", "--model", model.toString(), "--set", hazard, "--set", benign,
-                "--out", probe.toString(), "--max-items", "3"));
+                "--out", probe.toString(), "--max-items", "3", "--precision", "float16"));
         JsonNode rp = new ObjectMapper().readTree(probe.resolve("report.json").toFile());
+        assertEquals("float16", rp.path("manifest").path("weight_precision").asText());
         assertEquals(3, rp.path("probe").path("layers").asInt(), "2 decoder layers -> 3 hidden states");
         assertEquals(3, rp.path("probe").path("mean_cosine").size());
 

@@ -18,6 +18,11 @@ public enum WeightPrecision {
     FLOAT32,
     FLOAT16;
 
+    /** The name {@link #parse} reads: {@code float32} or {@code float16}. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Parses {@code float32} / {@code float16} (also {@code fp32}, {@code fp16}, {@code f32}, {@code f16}), any case. */
     public static WeightPrecision parse(String s) {
         return switch (s.toLowerCase(java.util.Locale.ROOT)) {

@@ -22,6 +22,7 @@ import org.tga4j.eval.report.ReproManifest;
 import org.tga4j.eval.report.SetInfo;
 import org.tga4j.retrieval.CaptionIndex;
 import org.tga4j.runtime.Lvlm;
+import org.tga4j.runtime.model.WeightPrecision;
 
 /**
  * {@code tga eval} as a library call: read and check the sets, generate (resumably) with and without the TGA prefix,
@@ -60,11 +61,13 @@ public final class SafetyBenchmark {
      *     prompt pass; needed by the first-token judge, now or when re-judging)
      * @param textTemplate the text setting's prompt ({@code {description}}, {@code {request}}), or null for no text
      *     setting
+     * @param precision how the model's projection weights are held
      */
     public record Options(Path modelDir, List<SetSpec> sets, Set<String> allowedCategories, boolean failOnBad,
             List<String> prompts, java.util.Map<String, List<String>> setPrompts, Decoding decoding, int batchSize, boolean plain, boolean tga, Path retrievalIndex,
             Path clipDir, Path captions, List<String> judges, Judges.Options judgeOptions, int resamples, long seed, Path out,
-            Path generations, String label, String command, boolean firstTokenMass, String textTemplate) {}
+            Path generations, String label, String command, boolean firstTokenMass, String textTemplate,
+            WeightPrecision precision) {}
 
     /** Runs it; {@code log} gets one line per step, {@code progress} the finished count after each batch. */
     public static Report run(Options o, Consumer<String> log, IntConsumer progress) {
@@ -83,7 +86,7 @@ public final class SafetyBenchmark {
         String modelSha = Hashing.modelWeights(o.modelDir());
         ClipEmbedder embedder = null;
         CaptionIndex index = null;
-        try (Lvlm lvlm = Lvlm.load(o.modelDir())) {
+        try (Lvlm lvlm = Lvlm.load(o.modelDir(), null, o.precision())) {
             PrefixRetrieval retrieval = null;
             if (o.tga()) {
                 if (o.retrievalIndex() == null || o.clipDir() == null) {
@@ -124,7 +127,7 @@ public final class SafetyBenchmark {
             if (retrieval != null) settings.add(Evaluator.TGA);
             if (o.textTemplate() != null) settings.add(Evaluator.TEXT);
             ReproManifest m = new ReproManifest(Tga4jVersion.get(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                    o.command(), o.modelDir().toAbsolutePath().toString(), modelSha, lvlm.template().name(),
+                    o.command(), o.modelDir().toAbsolutePath().toString(), modelSha, lvlm.template().name(), o.precision().label(),
                     sets.stream().map(SafetyBenchmark::info).toList(), prompts, o.setPrompts(), o.decoding(), settings,
                     retrieval == null ? null : retrieval.description(), ev.refusalTokens().words(),
                     ev.refusalTokens().idList(), o.resamples(), o.seed(), genFile.toAbsolutePath().toString(),

@@ -19,6 +19,7 @@ import org.tga4j.eval.report.Band;
 import org.tga4j.eval.report.Report;
 import org.tga4j.eval.report.ReproManifest;
 import org.tga4j.runtime.Lvlm;
+import org.tga4j.runtime.model.WeightPrecision;
 
 /**
  * {@code tga probe} as a library call: the toxic items (expected REFUSE) and benign items (expected ANSWER) of the
@@ -30,9 +31,10 @@ public final class SafetyProbe {
 
     /**
      * @param maxItems at most this many toxic and this many benign items (the first ones, in set order)
+     * @param precision how the model's projection weights are held
      */
     public record Options(Path modelDir, List<SetSpec> sets, int maxItems, List<String> refusalWords, Path out,
-            String label, String command, ProbePrompts prompts) {}
+            String label, String command, ProbePrompts prompts, WeightPrecision precision) {}
 
     public static Report run(Options o, Consumer<String> log) {
         List<LoadedSet> sets = new ArrayList<>();
@@ -47,11 +49,11 @@ public final class SafetyProbe {
         }
         log.accept("probe: " + toxic.size() + " toxic and " + benign.size() + " benign items with descriptions");
         String sha = Hashing.modelWeights(o.modelDir());
-        try (Lvlm lvlm = Lvlm.load(o.modelDir())) {
+        try (Lvlm lvlm = Lvlm.load(o.modelDir(), null, o.precision())) {
             RefusalTokens refusal = RefusalTokens.resolve(lvlm.tokenizer(), o.refusalWords());
             ProbeResult p = new LayerProbe(lvlm, refusal, o.prompts()).probe(toxic, benign);
             ReproManifest m = new ReproManifest(Tga4jVersion.get(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                    o.command(), o.modelDir().toAbsolutePath().toString(), sha, lvlm.template().name(),
+                    o.command(), o.modelDir().toAbsolutePath().toString(), sha, lvlm.template().name(), o.precision().label(),
                     sets.stream().map(SafetyBenchmark::info).toList(),
                     List.of(o.prompts().vision(), o.prompts().text()), java.util.Map.of(), null, List.of("vision", "text"), null,
                     refusal.words(), refusal.idList(), 0, 0, null, null, null);

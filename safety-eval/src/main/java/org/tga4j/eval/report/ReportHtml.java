@@ -135,6 +135,7 @@ public final class ReportHtml {
         row(h, "tga4j", m.tga4jVersion());
         row(h, "model", m.modelPath() + " (sha256 " + m.modelSha256() + ")");
         row(h, "chat template", m.template());
+        row(h, "weight precision", m.weightPrecision() == null ? "float32" : m.weightPrecision());
         row(h, "decoding", m.decoding() == null ? null : m.decoding().toString());
         row(h, "settings", String.valueOf(m.settings()));
         row(h, "TGA prefix retrieval", m.retrieval());

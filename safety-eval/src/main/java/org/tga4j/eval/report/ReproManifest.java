@@ -12,6 +12,8 @@ import org.tga4j.eval.bench.Decoding;
  * @param modelPath model directory
  * @param modelSha256 SHA-256 over the model's weight files
  * @param template chat template name
+ * @param weightPrecision how the language model's projection weights were held ({@code float32} or {@code float16});
+ *     null in reports written before it was recorded (float32)
  * @param sets the sets, with hashes and skipped items
  * @param defaultPrompts the request list for items without a prompt
  * @param setPrompts per-set request lists that replaced the default one
@@ -27,7 +29,7 @@ import org.tga4j.eval.bench.Decoding;
  * @param run the generation run fingerprint, or null
  */
 public record ReproManifest(String tga4jVersion, String created, String command, String modelPath, String modelSha256,
-        String template, List<SetInfo> sets, List<String> defaultPrompts,
+        String template, String weightPrecision, List<SetInfo> sets, List<String> defaultPrompts,
         java.util.Map<String, List<String>> setPrompts, Decoding decoding, List<String> settings,
         String retrieval, List<String> refusalWords, List<Integer> refusalTokenIds, int bootstrapResamples,
         long bootstrapSeed, String generationsFile, String generationsSha256, String run) {}

@@ -40,6 +40,7 @@ import org.tga4j.retrieval.LeakGuard;
 import org.tga4j.retrieval.ProgressListener;
 import org.tga4j.retrieval.TgaAugmenter;
 import org.tga4j.runtime.ModelWriter;
+import org.tga4j.runtime.model.WeightPrecision;
 
 /**
  * {@code tga demo}: the whole paper on TinyWorld. Generate the world, pretrain (or load the cached) foundation models,
@@ -308,7 +309,7 @@ public final class TinyWorldDemo {
      */
     static LayerBand band(Path llava, Path world, Path out, Settings s, DemoProgress progress) {
         Report r = SafetyProbe.run(new SafetyProbe.Options(llava, sets(world), s.probeItems(), RefusalTokens.DEFAULT_WORDS,
-                out, "foundation", "tga demo (band)", probePrompts(world)), progress::note);
+                out, "foundation", "tga demo (band)", probePrompts(world), WeightPrecision.FLOAT32), progress::note);
         int layers = r.probe().layers() - 1;
         if (r.probe().band() == null) {
             LayerBand b = LayerBand.middleThird(layers);
@@ -379,7 +380,7 @@ public final class TinyWorldDemo {
                 Decoding.greedy(s.maxNewTokens()), s.evalBatch(), true, true, clipIndex, clip,
                 world.resolve("captions/captions.jsonl"), List.of(JUDGE),
                 Judges.Options.defaults(), 1000, s.seed(), out, null, label, "tga demo (" + label + ")", true,
-                withText ? textTemplate : null);
+                withText ? textTemplate : null, WeightPrecision.FLOAT32);
         return SafetyBenchmark.run(o, line -> {}, n -> {
             done[0] += n;
             progress.update(index * total + done[0], (long) of * total, label + " " + done[0] + "/" + total);
@@ -405,7 +406,7 @@ public final class TinyWorldDemo {
 
     static Report probe(Path model, String label, Path world, Settings s, Path out, DemoProgress progress) {
         return SafetyProbe.run(new SafetyProbe.Options(model, sets(world), s.probeItems(), RefusalTokens.DEFAULT_WORDS,
-                out, label, "tga demo (probe " + label + ")", probePrompts(world)), line -> {});
+                out, label, "tga demo (probe " + label + ")", probePrompts(world), WeightPrecision.FLOAT32), line -> {});
     }
 
     /** The layer probe's prompts as the world defines them (world.json), else the reference's. */
