@@ -118,8 +118,9 @@ public final class Generator {
                 try (NDManager step = request.newSubManager()) {
                     Supplier<NextTokenScores> decode = () -> NextTokenScores.of(
                             model.forward(step, next, oneValid, null, cache, DecoderOutput.Logits.LAST, false), params);
-                    // One sequence's step is hundreds of tiny ops: waking a second thread for each costs more than
-                    // it saves (measured with tga bench runtime). Batched steps keep every thread.
+                    // One sequence's step is hundreds of tiny ops: waking the other threads for each costs more than
+                    // it saves (measured with tga bench runtime), so only its matrix products run on every thread.
+                    // Batched steps keep every thread throughout.
                     scores = rows == 1 ? TorchThreads.singleThreaded(decode) : decode.get();
                 }
             }

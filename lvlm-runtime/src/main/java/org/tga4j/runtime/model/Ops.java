@@ -34,6 +34,12 @@ public final class Ops {
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
         Shape shape = x.getShape();
         long rows = shape.size() / shape.get(shape.dimension() - 1);
+        NDArray y = TorchThreads.parallel(() -> product(x, weight, bias, rows));
+        LinearHook hook = LinearHooks.find(weight);
+        return hook == null ? y : hook.apply(x, y);
+    }
+
+    private static NDArray product(NDArray x, NDArray weight, NDArray bias, long rows) {
         NDArray y;
         if (weight.getDataType() == DataType.FLOAT16) {
             y = halfPrecisionLinear(x, weight, bias, rows);
@@ -43,8 +49,7 @@ public final class Ops {
         } else {
             y = (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
         }
-        LinearHook hook = LinearHooks.find(weight);
-        return hook == null ? y : hook.apply(x, y);
+        return y;
     }
 
     /**

@@ -19,6 +19,7 @@ import ai.djl.pytorch.jni.JniUtils;
 public final class TorchThreads {
     public static final String PROPERTY = "ai.djl.pytorch.num_threads";
     private static final ThreadLocal<Boolean> CONFIGURED = ThreadLocal.withInitial(() -> false);
+    private static final ThreadLocal<Boolean> SINGLE = ThreadLocal.withInitial(() -> false);
     private static volatile int count;
 
     private TorchThreads() {}
@@ -31,17 +32,31 @@ public final class TorchThreads {
     }
 
     /**
-     * Runs {@code work} with one intra-op thread on the calling thread, then restores the configured count. For work
-     * made of many small ops whose parallel regions cost more in waking a second thread (tens of microseconds each with
-     * {@code OMP_WAIT_POLICY=PASSIVE}) than they save: a decode step of one sequence.
+     * Runs {@code work} with one intra-op thread on the calling thread, then restores the configured count; inside it,
+     * {@link #parallel} hands the large products their threads back. For work made of many small ops whose parallel
+     * regions cost more in waking the other threads (tens of microseconds each with {@code OMP_WAIT_POLICY=PASSIVE})
+     * than they save: a decode step of one sequence.
      */
     public static <T> T singleThreaded(java.util.function.Supplier<T> work) {
         configure();
         JniUtils.setNumThreads(1);
+        SINGLE.set(true);
         try {
             return work.get();
         } finally {
+            SINGLE.set(false);
             JniUtils.setNumThreads(count());
+        }
+    }
+
+    /** Runs {@code work} with the configured thread count, also inside {@link #singleThreaded}. */
+    static <T> T parallel(java.util.function.Supplier<T> work) {
+        if (!SINGLE.get()) return work.get();
+        JniUtils.setNumThreads(count());
+        try {
+            return work.get();
+        } finally {
+            JniUtils.setNumThreads(1);
         }
     }
 

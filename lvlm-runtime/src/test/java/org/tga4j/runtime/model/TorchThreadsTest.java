@@ -46,4 +46,16 @@ class TorchThreadsTest {
             assertEquals(configured, JniUtils.getNumThreads(), "after a batch-1 generation");
         }
     }
+
+    @Test
+    void aSingleThreadedStepHandsItsMatrixProductsEveryThread() {
+        int configured = TorchThreads.current();
+        int[] seen = TorchThreads.singleThreaded(() -> new int[] {
+            JniUtils.getNumThreads(), TorchThreads.parallel(JniUtils::getNumThreads), JniUtils.getNumThreads()});
+        assertEquals(1, seen[0], "small ops");
+        assertEquals(configured, seen[1], "a matrix product");
+        assertEquals(1, seen[2], "small ops after it");
+        assertEquals(configured, JniUtils.getNumThreads(), "after the step");
+        assertEquals(configured, (int) TorchThreads.parallel(JniUtils::getNumThreads), "outside a step: unchanged");
+    }
 }
