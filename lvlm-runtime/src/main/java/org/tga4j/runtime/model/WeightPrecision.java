@@ -7,7 +7,7 @@ package org.tga4j.runtime.model;
  *
  * <ul>
  *   <li>{@link #FLOAT32}: the default, and what training needs.</li>
- *   <li>{@link #FLOAT16}: half the memory (a 7B LLaVA's language model in ~13.5 GB instead of ~27 GB) and, at batch 1,
+ *   <li>{@link #FLOAT16}: half the memory (a 7B LLaVA's language model in ~14 GB instead of ~27 GB) and, at batch 1,
  *       about twice the decode speed on CPU, where a decode step is bound by reading the weights. Products of up to
  *       {@link Ops#FEW_ROWS} rows (decode steps) run in FLOAT16 with FLOAT32 accumulation; longer inputs (prefill)
  *       widen each weight to FLOAT32 for the one product, since CPU libtorch multiplies long FLOAT16 inputs ~3x slower.
