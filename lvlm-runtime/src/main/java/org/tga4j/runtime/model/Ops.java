@@ -40,16 +40,10 @@ public final class Ops {
     }
 
     private static NDArray product(NDArray x, NDArray weight, NDArray bias, long rows) {
-        NDArray y;
-        if (weight.getDataType() == DataType.FLOAT16) {
-            y = halfPrecisionLinear(x, weight, bias, rows);
-        } else if (rows > 1 && rows <= FEW_ROWS && !weight.hasGradient()) {
-            // Inference only: a trained weight keeps torch's linear, the path its gradient is known to take.
-            y = fewRowsLinear(x, weight, bias, rows);
-        } else {
-            y = (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
-        }
-        return y;
+        if (weight.getDataType() == DataType.FLOAT16) return halfPrecisionLinear(x, weight, bias, rows);
+        // Inference only: a trained weight keeps torch's linear, the path its gradient is known to take.
+        if (rows > 1 && rows <= FEW_ROWS && !weight.hasGradient()) return fewRowsLinear(x, weight, bias, rows);
+        return (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
     }
 
     /**

@@ -340,8 +340,8 @@ public final class SafeTensorsFile implements AutoCloseable {
         try (NDArray flat = out.reshape(-1)) {
             for (long first = 0; first < total; first += chunk) {
                 int n = (int) Math.min(chunk, total - first);
-                ByteBuffer data = readConverted(t, first, n, outType, reused.clear()).buffer()
-                        .slice(0, n * bytes).order(ByteOrder.nativeOrder());
+                convertInto(t, first, n, outType, reused.clear());
+                ByteBuffer data = reused.slice(0, n * bytes).order(ByteOrder.nativeOrder());
                 try (NDArray part = manager.create(data, new Shape(n), outType)) {
                     flat.set(new NDIndex().addSliceDim(first, first + n), part);
                 }
@@ -432,16 +432,20 @@ public final class SafeTensorsFile implements AutoCloseable {
      * mapping for same-type aligned data, otherwise converted (or copied) into {@code dst} (allocated when null).
      */
     private Bytes readConverted(TensorInfo t, long first, long count, DataType outType, ByteBuffer dst) {
-        int inSize = t.dtype().byteSize();
-        long offset = dataStart + t.dataBegin() + first * inSize;
-        long len = count * inSize;
         if (storedType(t.dtype()) == outType) {
             ByteBuffer mapped = mappedAsStored(t, first, count);
             if (mapped != null) return new Bytes(mapped, true);
         }
         ByteBuffer out = dst != null ? dst
                 : ByteBuffer.allocateDirect(Math.toIntExact(count * outType.getNumOfBytes())).order(ByteOrder.nativeOrder());
-        ByteBuffer src = mapReadOnly(offset, len, t);
+        convertInto(t, first, count, outType, out);
+        return new Bytes(out, false);
+    }
+
+    /** Elements [first, first + count) of a tensor converted (or copied) into {@code out} as {@code outType}. */
+    private void convertInto(TensorInfo t, long first, long count, DataType outType, ByteBuffer out) {
+        int inSize = t.dtype().byteSize();
+        ByteBuffer src = mapReadOnly(dataStart + t.dataBegin() + first * inSize, count * inSize, t);
         if (outType == DataType.FLOAT16 && t.dtype() != TensorDType.F16) {
             narrowToHalf(t, first, src, (int) count, out);
         } else if ((t.dtype() == TensorDType.F16 || t.dtype() == TensorDType.BF16) && outType == DataType.FLOAT32) {
@@ -452,7 +456,6 @@ public final class SafeTensorsFile implements AutoCloseable {
         } else {
             copyToNativeOrder(src, out, inSize);
         }
-        return new Bytes(out, false);
     }
 
     /**
