@@ -29,12 +29,15 @@ public final class Ops {
 
     /**
      * {@code x W^T + b} over the last axis (torch.nn.functional.linear); {@code bias} may be null. A {@link LinearHook}
-     * attached to {@code weight} (e.g. a LoRA adapter) adds its term to the result.
+     * attached to {@code weight} (e.g. a LoRA adapter) adds its term to the result. Up to {@link #FEW_ROWS} FLOAT32
+     * rows outside autograd (decode steps) are multiplied by {@link VectorLinear} where the JVM can run it.
      */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
         Shape shape = x.getShape();
         long rows = shape.size() / shape.get(shape.dimension() - 1);
-        NDArray y = TorchThreads.parallel(() -> product(x, weight, bias, rows));
+        NDArray y = rows <= FEW_ROWS && VectorLinear.applies(x, weight)
+                ? VectorLinear.linear(x, weight, bias, (int) rows)
+                : TorchThreads.parallel(() -> product(x, weight, bias, rows));
         LinearHook hook = LinearHooks.find(weight);
         return hook == null ? y : hook.apply(x, y);
     }
@@ -60,12 +63,17 @@ public final class Ops {
     }
 
     /**
-     * Up to this many input rows (a batched decode step), {@code (W x^T)^T} runs faster than {@code x W^T}: the same
-     * product, but MKL's sgemm then takes the weight as its left operand, measured 1.2-1.7x faster for 2-16 rows
-     * on the project's CPU ({@code tga bench runtime}, batch 8). One row (matrix-vector) and longer inputs (prefill)
-     * keep torch's linear.
+     * Input rows up to which a product counts as a decode step's. There, where {@link VectorLinear} cannot run,
+     * {@code (W x^T)^T} runs faster than {@code x W^T}: the same product, but MKL's sgemm then takes the weight as
+     * its left operand, measured 1.2-1.7x faster for 2-16 rows on the project's CPU ({@code tga bench runtime},
+     * batch 8). One row (matrix-vector) and longer inputs (prefill) keep torch's linear.
      */
     static final int FEW_ROWS = 16;
+
+    /** What multiplies FLOAT32 decode steps (up to {@link #FEW_ROWS} rows, no autograd) in this JVM, for reports. */
+    public static String decodeProducts() {
+        return VectorLinear.description();
+    }
 
     private static final NDIndex WHOLE = new NDIndex(":");
 

@@ -67,7 +67,7 @@ public final class TorchThreads {
     }
 
     /** The configured count (resolved once per JVM). */
-    private static int count() {
+    static int count() {
         if (count > 0) return count;
         synchronized (TorchThreads.class) {
             if (count > 0) return count;

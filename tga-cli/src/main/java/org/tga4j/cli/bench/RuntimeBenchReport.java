@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.tga4j.runtime.model.Ops;
 
 /** The runtime benchmark's results: a text table with ours/Jlama ratios, the JSON document and a bar chart. */
 public final class RuntimeBenchReport {
@@ -63,9 +64,10 @@ public final class RuntimeBenchReport {
             }
             sb.append('\n');
         }
-        sb.append(String.format("(batch %d: tga4j %s, jlama %s; tga4j-fp16: float16 projection weights)%n%n",
-                workload.batch(), ours().stream().findFirst().map(EngineResult::batchMode).orElse("-"),
-                theirs.map(EngineResult::batchMode).orElse("-")));
+        sb.append(String.format("(batch %d: tga4j %s, jlama %s; tga4j-fp16: float16 projection weights;"
+                + " tga4j float32 decode products: %s)%n%n", workload.batch(),
+                ours().stream().findFirst().map(EngineResult::batchMode).orElse("-"),
+                theirs.map(EngineResult::batchMode).orElse("-"), Ops.decodeProducts()));
         floors().forEach((engine, perEngine) -> perEngine.forEach((floor, v) -> sb.append(String.format(
                 "floor %-12s %-30s %s (%s)%n", engine, floor, Boolean.TRUE.equals(v.get("met")) ? "MET" : "NOT MET",
                 v.get("detail")))));
@@ -91,6 +93,7 @@ public final class RuntimeBenchReport {
         machine.put("cpus", Runtime.getRuntime().availableProcessors());
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        machine.put("tga4j_float32_decode_products", Ops.decodeProducts());
         doc.put("machine", machine);
         doc.put("engines", results);
         Optional<EngineResult> theirs = engine("jlama");
