@@ -105,6 +105,19 @@ public final class KvCache implements AutoCloseable {
     }
 
     /**
+     * The preallocated buffers of {@code layer} ({@code [B, kvHeads, capacity, headDim]}: keys, then values), whose
+     * first {@link #positions(int)} positions are filled; null for a cache that grows by concatenation.
+     */
+    NDArray[] buffers(int layer) {
+        return capacity > 0 ? new NDArray[] {keys[layer], values[layer]} : null;
+    }
+
+    /** Positions of {@code layer} filled so far. */
+    int positions(int layer) {
+        return Math.toIntExact(filled[layer]);
+    }
+
+    /**
      * A new (growing) cache in {@code parent} holding this one-row cache's positions repeated for {@code batch} rows:
      * the keys, values and validity of a shared prefix, ready for each row's own continuation. This cache is unchanged.
      */

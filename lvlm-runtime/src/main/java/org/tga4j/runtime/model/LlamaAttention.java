@@ -47,6 +47,12 @@ public final class LlamaAttention {
         NDArray q = queriesAndKeys.get(0), k = queriesAndKeys.get(1), v = rotatedAndValues.get(1);
         if (cache != null) {
             NDArray[] kv = cache.append(layer, k, v);
+            NDArray[] buffers = cache.buffers(layer);
+            if (time == 1 && buffers != null && DecodeKernels.applies(q, buffers[0], buffers[1])) {
+                // A decode step: attend over the cache's own buffers, without copying keys and values.
+                NDArray merged = DecodeKernels.attention(q, buffers[0], buffers[1], cache.positions(layer), mask, scale);
+                return Ops.linear(merged, wo, bo);
+            }
             k = kv[0];
             v = kv[1];
         }

@@ -30,13 +30,13 @@ public final class Ops {
     /**
      * {@code x W^T + b} over the last axis (torch.nn.functional.linear); {@code bias} may be null. A {@link LinearHook}
      * attached to {@code weight} (e.g. a LoRA adapter) adds its term to the result. Up to {@link #FEW_ROWS} FLOAT32
-     * rows outside autograd (decode steps) are multiplied by {@link VectorLinear} where the JVM can run it.
+     * rows outside autograd (decode steps) are multiplied by {@link DecodeKernels} where the JVM can run it.
      */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
         Shape shape = x.getShape();
         long rows = shape.size() / shape.get(shape.dimension() - 1);
-        NDArray y = rows <= FEW_ROWS && VectorLinear.applies(x, weight)
-                ? VectorLinear.linear(x, weight, bias, (int) rows)
+        NDArray y = rows <= FEW_ROWS && DecodeKernels.applies(x, weight)
+                ? DecodeKernels.linear(x, weight, bias, (int) rows)
                 : TorchThreads.parallel(() -> product(x, weight, bias, rows));
         LinearHook hook = LinearHooks.find(weight);
         return hook == null ? y : hook.apply(x, y);
@@ -63,7 +63,7 @@ public final class Ops {
     }
 
     /**
-     * Input rows up to which a product counts as a decode step's. There, where {@link VectorLinear} cannot run,
+     * Input rows up to which a product counts as a decode step's. There, where {@link DecodeKernels} cannot run,
      * {@code (W x^T)^T} runs faster than {@code x W^T}: the same product, but MKL's sgemm then takes the weight as
      * its left operand, measured 1.2-1.7x faster for 2-16 rows on the project's CPU ({@code tga bench runtime},
      * batch 8). One row (matrix-vector) and longer inputs (prefill) keep torch's linear.
@@ -72,7 +72,7 @@ public final class Ops {
 
     /** What multiplies FLOAT32 decode steps (up to {@link #FEW_ROWS} rows, no autograd) in this JVM, for reports. */
     public static String decodeProducts() {
-        return VectorLinear.description();
+        return DecodeKernels.description();
     }
 
     private static final NDIndex WHOLE = new NDIndex(":");

@@ -18,15 +18,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The decode steps' FLOAT32 product on the Vector API kernel ({@link VectorLinear}). */
-class VectorLinearTest {
+/** A decode step's FLOAT32 products and attention on the Java kernel ({@link DecodeKernels}) against libtorch. */
+class DecodeKernelsTest {
 
     @BeforeAll
     static void kernelLoads() {
         // The tests run with --add-modules jdk.incubator.vector; on JDK 22+ the build compiles the kernel, and a build
         // that left it out would silently decode at half the speed.
         assumeTrue(Runtime.version().feature() >= 22, "the kernel needs JDK 22+");
-        assertTrue(VectorLinear.available(), VectorLinear.description());
+        assertTrue(DecodeKernels.available(), DecodeKernels.description());
     }
 
     /** Shapes with and without leftover input features (not a multiple of the vector length) and weight rows. */
@@ -36,13 +36,13 @@ class VectorLinearTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray w = m.randomNormal(new Shape(out, in)), b = m.randomNormal(new Shape(out));
             NDArray x = m.randomNormal(new Shape(rows, 1, in));
-            assertTrue(VectorLinear.applies(x, w));
-            NDArray y = VectorLinear.linear(x, w, b, rows);
+            assertTrue(DecodeKernels.applies(x, w));
+            NDArray y = DecodeKernels.linear(x, w, b, rows);
             assertEquals(new Shape(rows, 1, out), y.getShape());
             float tolerance = 1e-5f * (float) Math.sqrt(in);
             assertArrayEquals(Linear.linear(x, w, b).singletonOrThrow().toFloatArray(), y.toFloatArray(), tolerance);
             assertArrayEquals(Linear.linear(x, w).singletonOrThrow().toFloatArray(),
-                    VectorLinear.linear(x, w, null, rows).toFloatArray(), tolerance);
+                    DecodeKernels.linear(x, w, null, rows).toFloatArray(), tolerance);
         }
     }
 
@@ -53,9 +53,9 @@ class VectorLinearTest {
             NDArray w = m.randomNormal(new Shape(203, 771));
             for (int rows : new int[] {2, 5, 8, 13}) {
                 NDArray x = m.randomNormal(new Shape(rows, 771));
-                float[] batched = VectorLinear.linear(x, w, null, rows).toFloatArray();
+                float[] batched = DecodeKernels.linear(x, w, null, rows).toFloatArray();
                 for (int r = 0; r < rows; r++) {
-                    float[] alone = VectorLinear.linear(x.get(r).reshape(1, 771), w, null, 1).toFloatArray();
+                    float[] alone = DecodeKernels.linear(x.get(r).reshape(1, 771), w, null, 1).toFloatArray();
                     assertArrayEquals(alone, Arrays.copyOfRange(batched, r * 203, (r + 1) * 203),
                             "row " + r + " of " + rows);
                 }
@@ -70,8 +70,43 @@ class VectorLinearTest {
             NDArray stacked = m.randomNormal(new Shape(96, 40));
             NDArray view = stacked.get(new NDIndex("32:80"));
             NDArray x = m.randomNormal(new Shape(3, 40));
-            assertArrayEquals(VectorLinear.linear(x, view.duplicate(), null, 3).toFloatArray(),
-                    VectorLinear.linear(x, view, null, 3).toFloatArray());
+            assertArrayEquals(DecodeKernels.linear(x, view.duplicate(), null, 3).toFloatArray(),
+                    DecodeKernels.linear(x, view, null, 3).toFloatArray());
+        }
+    }
+
+    /**
+     * Attention over a preallocated cache's filled positions, against {@link Ops#attention} on the views: with and
+     * without grouped query heads, a head size with leftover features (20 = 16 + 4 with 16 lanes), a mask blocking
+     * padding, and scores large enough that most probabilities underflow.
+     */
+    @ParameterizedTest
+    @CsvSource({"1, 4, 4, 64, 9, 1.0, false", "3, 6, 2, 20, 37, 1.0, true", "2, 4, 1, 16, 5, 1.0, true",
+        "2, 8, 2, 64, 150, 30.0, true"})
+    void attentionEqualsTorch(int batch, int heads, int kvHeads, int headDim, int length, float sharpness,
+            boolean masked) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            int capacity = length + 7;
+            NDArray keys = m.randomNormal(new Shape(batch, kvHeads, capacity, headDim));
+            NDArray values = m.randomNormal(new Shape(batch, kvHeads, capacity, headDim));
+            NDArray q = m.randomNormal(new Shape(batch, heads, 1, headDim)).mul(sharpness);
+            NDArray mask = null;
+            if (masked) { // row b's first b positions are padding
+                boolean[][] valid = new boolean[batch][length];
+                for (int b = 0; b < batch; b++) for (int s = 0; s < length; s++) valid[b][s] = s >= b;
+                mask = AttentionMask.causal(m, valid, 1);
+            }
+            float scale = (float) (1 / Math.sqrt(headDim));
+            assertTrue(DecodeKernels.applies(q, keys, values));
+            NDArray out = DecodeKernels.attention(q, keys, values, length, mask, scale);
+            assertEquals(new Shape(batch, 1, (long) heads * headDim), out.getShape());
+
+            NDIndex filled = new NDIndex(":, :, :" + length);
+            int groups = heads / kvHeads;
+            NDArray expected = Ops.attention(q.reshape(batch, kvHeads, groups, 1, headDim),
+                    keys.get(filled).expandDims(2), values.get(filled).expandDims(2),
+                    mask == null ? null : mask.expandDims(1), scale);
+            assertArrayEquals(expected.toFloatArray(), out.toFloatArray(), 2e-5f * sharpness);
         }
     }
 
@@ -83,7 +118,7 @@ class VectorLinearTest {
             NDArray x = m.randomNormal(new Shape(1, 8));
             x.setRequiresGradient(true);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                assertTrue(!VectorLinear.applies(x, w), "the kernel must not run while autograd records");
+                assertTrue(!DecodeKernels.applies(x, w), "the kernel must not run while autograd records");
                 gc.backward(Ops.linear(x, w, null).sum());
             }
             // d(sum(x W^T))/dx = column sums of W

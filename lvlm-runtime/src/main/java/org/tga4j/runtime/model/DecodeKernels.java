@@ -1,0 +1,138 @@
+package org.tga4j.runtime.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.nio.ByteBuffer;
+
+/**
+ * A decode step's FLOAT32 linear products (a few input rows) and its attention over the KV cache (one query position
+ * per row), computed by a {@link DecodeKernel} in Java on the tensors' own memory and split over
+ * {@link TorchThreads}' count of threads. At a decode step both are bound by reading memory (the weights, the cache),
+ * and through libtorch they cost a native call per small op, MKL's slow matrix-vector path on this project's CPU, and
+ * a batched product per (row, head) for attention.
+ *
+ * <p>Available on JDK 22+ run with {@code --add-modules jdk.incubator.vector} (the {@code tga} launcher and the
+ * tests add it); elsewhere {@link #available()} is false and the modeling code keeps libtorch's ops. Inference only:
+ * neither result has a gradient, so neither applies while autograd records.
+ */
+final class DecodeKernels {
+    /** Parts below which work is not split across threads: the hand-off would cost more than it saves. */
+    private static final int MIN_WEIGHT_ROWS_PER_THREAD = 64;
+    private static final int MIN_HEAD_POSITIONS_PER_THREAD = 4096;
+    private static final String KERNEL_CLASS = "org.tga4j.runtime.model.VectorDecodeKernel";
+
+    private static final DecodeKernel KERNEL;
+    private static final String UNAVAILABLE_BECAUSE;
+
+    static {
+        DecodeKernel kernel = null;
+        String reason = null;
+        if (Runtime.version().feature() < 22) {
+            reason = "needs JDK 22+, running " + Runtime.version().feature();
+        } else if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            reason = "needs --add-modules jdk.incubator.vector";
+        } else {
+            try {
+                kernel = (DecodeKernel) Class.forName(KERNEL_CLASS).getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                reason = "kernel did not load: " + e;
+            }
+        }
+        KERNEL = kernel;
+        UNAVAILABLE_BECAUSE = reason;
+    }
+
+    private static volatile SpinningHelpers helpers;
+
+    private DecodeKernels() {}
+
+    static boolean available() {
+        return KERNEL != null;
+    }
+
+    /** What computes FLOAT32 decode steps, for reports. */
+    static String description() {
+        return KERNEL != null ? KERNEL.description() : "libtorch (Java kernel unavailable: " + UNAVAILABLE_BECAUSE + ")";
+    }
+
+    /** Whether the kernel may compute with these FLOAT32 CPU arrays: loaded, and no autograd recording. */
+    static boolean applies(NDArray... arrays) {
+        if (KERNEL == null) return false;
+        for (NDArray a : arrays) {
+            if (a.getDataType() != DataType.FLOAT32 || a.hasGradient() || !Device.cpu().equals(a.getDevice())) {
+                return false;
+            }
+        }
+        return !JniUtils.isGradMode();
+    }
+
+    /**
+     * {@code x W^T + b} for {@code x} of {@code rows} rows ({@code [..., in]}), in {@code x}'s manager. {@code weight}
+     * must be contiguous, as loaded parameters are: a non-contiguous one would be copied into its own manager on every
+     * call.
+     */
+    static NDArray linear(NDArray x, NDArray weight, NDArray bias, int rows) {
+        int in = Math.toIntExact(weight.getShape().get(1));
+        int out = Math.toIntExact(weight.getShape().get(0));
+        long[] outShape = x.getShape().getShape().clone();
+        outShape[outShape.length - 1] = out;
+        NDArray y = x.getManager().create(new Shape(outShape), DataType.FLOAT32);
+        ByteBuffer w = direct(weight), input = direct(x), output = direct(y);
+        split(out, MIN_WEIGHT_ROWS_PER_THREAD,
+                (from, to) -> KERNEL.multiply(w, input, output, in, out, rows, from, to));
+        return bias == null ? y : y.add(bias);
+    }
+
+    /**
+     * Attention of a decode step ({@code [B, heads, 1, d]} queries) over the first {@code length} positions of a KV
+     * cache's buffers ({@code [B, kvHeads, capacity, d]}), with an additive {@code [B, 1, 1, length]} mask or none:
+     * {@code [B, 1, heads * d]}, the heads side by side, in the queries' manager.
+     */
+    static NDArray attention(NDArray queries, NDArray keys, NDArray values, int length, NDArray mask, float scale) {
+        Shape q = queries.getShape(), kv = keys.getShape();
+        int batch = Math.toIntExact(q.get(0)), heads = Math.toIntExact(q.get(1)), headDim = Math.toIntExact(q.get(3));
+        int kvHeads = Math.toIntExact(kv.get(1)), capacity = Math.toIntExact(kv.get(2));
+        NDArray out = queries.getManager().create(new Shape(batch, 1, (long) heads * headDim), DataType.FLOAT32);
+        ByteBuffer query = direct(queries), k = direct(keys), v = direct(values), output = direct(out);
+        ByteBuffer masked = mask == null ? null : direct(mask);
+        split(batch * heads, Math.max(1, MIN_HEAD_POSITIONS_PER_THREAD / Math.max(1, length)),
+                (from, to) -> KERNEL.attend(query, k, v, masked, output, heads, kvHeads, headDim, capacity, length,
+                        scale, from, to));
+        return out;
+    }
+
+    private interface Part {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code part} over {@code [0, parts)}, split over up to {@link TorchThreads#count()} threads: the calling
+     * thread and {@link SpinningHelpers}; on the caller alone while another request's step holds the helpers.
+     */
+    private static void split(int parts, int minPerThread, Part part) {
+        int threads = Math.min(TorchThreads.count(), Math.max(1, parts / minPerThread));
+        if (threads == 1 || !helpers().run(threads, t -> part.run(
+                (int) ((long) parts * t / threads), (int) ((long) parts * (t + 1) / threads)))) {
+            part.run(0, parts);
+        }
+    }
+
+    private static ByteBuffer direct(NDArray a) {
+        ByteBuffer b = ((PtNDArray) a).toByteBuffer(true);
+        if (!b.isDirect()) throw new IllegalStateException("libtorch returned no direct view of " + a.getShape());
+        return b;
+    }
+
+    private static SpinningHelpers helpers() {
+        SpinningHelpers h = helpers;
+        if (h != null) return h;
+        synchronized (DecodeKernels.class) {
+            if (helpers == null) helpers = new SpinningHelpers(TorchThreads.count() - 1);
+            return helpers;
+        }
+    }
+}
