@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.tga4j.runtime.model.DecoderOutput;
 import org.tga4j.runtime.model.KvCache;
 import org.tga4j.runtime.model.LlavaModel;
+import org.tga4j.runtime.model.Ops;
 import org.tga4j.runtime.model.TorchThreads;
 
 /**
@@ -118,10 +119,10 @@ public final class Generator {
                 try (NDManager step = request.newSubManager()) {
                     Supplier<NextTokenScores> decode = () -> NextTokenScores.of(
                             model.forward(step, next, oneValid, null, cache, DecoderOutput.Logits.LAST, false), params);
-                    // One sequence's step is hundreds of tiny ops: waking the other threads for each costs more than
-                    // it saves (measured with tga bench runtime), so only its matrix products run on every thread.
-                    // Batched steps keep every thread throughout.
-                    scores = rows == 1 ? TorchThreads.singleThreaded(decode) : decode.get();
+                    // A decode step is hundreds of tiny ops: waking libtorch's other threads for each costs more than
+                    // it saves (measured with tga bench runtime), so only its matrix products and attention run on
+                    // every thread (the decode kernels' own helpers, or TorchThreads.parallel).
+                    scores = rows <= Ops.FEW_ROWS ? TorchThreads.singleThreaded(decode) : decode.get();
                 }
             }
             long t2 = System.nanoTime();

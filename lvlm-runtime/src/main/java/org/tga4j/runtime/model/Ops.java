@@ -68,7 +68,7 @@ public final class Ops {
      * its left operand, measured 1.2-1.7x faster for 2-16 rows on the project's CPU ({@code tga bench runtime},
      * batch 8). One row (matrix-vector) and longer inputs (prefill) keep torch's linear.
      */
-    static final int FEW_ROWS = 16;
+    public static final int FEW_ROWS = 16;
 
     /** What multiplies FLOAT32 decode steps (up to {@link #FEW_ROWS} rows, no autograd) in this JVM, for reports. */
     public static String decodeProducts() {
