@@ -20,8 +20,11 @@ import java.nio.ByteBuffer;
  * neither result has a gradient, so neither applies while autograd records.
  */
 final class DecodeKernels {
-    /** Parts below which work is not split across threads: the hand-off would cost more than it saves. */
-    private static final int MIN_WEIGHT_ROWS_PER_THREAD = 64;
+    /**
+     * Work below which a thread gets no share: the hand-off would cost more than it saves (with TinyWorld's 128-wide
+     * model, evaluation's main thread spent a fifth of its time waiting for a helper's share of tiny products).
+     */
+    private static final int MIN_MULTIPLY_ADDS_PER_THREAD = 1 << 18;
     private static final int MIN_HEAD_POSITIONS_PER_THREAD = 4096;
     private static final String KERNEL_CLASS = "org.tga4j.runtime.model.VectorDecodeKernel";
 
@@ -82,7 +85,7 @@ final class DecodeKernels {
         outShape[outShape.length - 1] = out;
         NDArray y = x.getManager().create(new Shape(outShape), DataType.FLOAT32);
         ByteBuffer w = direct(weight), input = direct(x), output = direct(y);
-        split(out, MIN_WEIGHT_ROWS_PER_THREAD,
+        split(out, Math.max(1, MIN_MULTIPLY_ADDS_PER_THREAD / Math.max(1, in * rows)),
                 (from, to) -> KERNEL.multiply(w, input, output, in, out, rows, from, to));
         return bias == null ? y : y.add(bias);
     }
