@@ -8,17 +8,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tga4j.datasets.BadRecordReport;
-import org.tga4j.datasets.ImageRoot;
-import org.tga4j.datasets.LlavaJsonReader;
-import org.tga4j.datasets.LlavaRecord;
 import org.tga4j.runtime.image.ClipImageProcessor;
-import org.tga4j.runtime.text.ChatTemplates;
 import org.tga4j.runtime.text.TextTokenizer;
 
 /** The frozen vision tower's features are computed once per image and training run. */
@@ -30,13 +23,9 @@ class FeatureCacheTest {
         Path model = Fixtures.tinyModel(tmp.resolve("model"), 8);
         Path world = Fixtures.world(tmp.resolve("world"), 14);
         Path data = Fixtures.augmentedInstruct(world, tmp.resolve("d.json"), 4);
-        TrainConfig cfg = TrainConfig.defaults(2).withOverrides(Map.of("systemPrompt", "Be safe."));
         try (TrainingModel tm = TrainingModel.load(model, false); TextTokenizer tok = TextTokenizer.load(model);
                 NDManager m = tm.weights().newSubManager()) {
-            ExampleEncoder enc = new ExampleEncoder(ChatTemplates.byName("llava_v1"), tok, tm.config(),
-                    new ImageRoot(world.resolve("images")), cfg);
-            List<TrainingExample> ex = new ArrayList<>();
-            for (LlavaRecord r : LlavaJsonReader.readAll(data, BadRecordReport.failing())) ex.add(enc.encode(r));
+            List<TrainingExample> ex = Fixtures.encodeLlavaV1(data, world, tm, tok);
             Batch all = Batch.of(ex, tok.padId()), reversed = Batch.of(ex.reversed(), tok.padId());
             ClipImageProcessor images = ClipImageProcessor.fromModelDir(model);
             TrainStep step = new TrainStep(tm, new TgaLoss(new LayerBand(1, 3), 0.25, 0.1, false), images);

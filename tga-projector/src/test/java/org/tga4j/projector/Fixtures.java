@@ -8,12 +8,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.tga4j.datasets.BadRecordReport;
+import org.tga4j.datasets.ImageRoot;
 import org.tga4j.datasets.LlavaJsonReader;
 import org.tga4j.datasets.LlavaJsonWriter;
 import org.tga4j.datasets.LlavaRecord;
 import org.tga4j.datasets.tinyworld.TinyWorldConfig;
 import org.tga4j.datasets.tinyworld.TinyWorldGenerator;
 import org.tga4j.runtime.RandomModels;
+import org.tga4j.runtime.text.ChatTemplates;
+import org.tga4j.runtime.text.TextTokenizer;
 
 /** Tiny random llava checkpoints and TinyWorld data, made in a temp folder. */
 final class Fixtures {
@@ -58,6 +61,17 @@ final class Fixtures {
     static TrainConfig config(Path model, Path data, Path imageRoot, Path output, int stage, String method) {
         return TrainConfig.defaults(stage).withOverrides(Map.of("model", model.toString(), "data", data.toString(),
                 "imageRoot", imageRoot.toString(), "output", output.toString(), "method", method));
+    }
+
+    /** The records of {@code data} (images under {@code world/images}) encoded with the llava_v1 template. */
+    static List<TrainingExample> encodeLlavaV1(Path data, Path world, TrainingModel tm, TextTokenizer tok)
+            throws IOException {
+        TrainConfig cfg = TrainConfig.defaults(2).withOverrides(Map.of("systemPrompt", "Be safe."));
+        ExampleEncoder enc = new ExampleEncoder(ChatTemplates.byName("llava_v1"), tok, tm.config(),
+                new ImageRoot(world.resolve("images")), cfg);
+        List<TrainingExample> ex = new ArrayList<>();
+        for (LlavaRecord r : LlavaJsonReader.readAll(data, BadRecordReport.failing())) ex.add(enc.encode(r));
+        return ex;
     }
 
     static void requireFile(Path p) {
