@@ -3,7 +3,7 @@ package org.tga4j.runtime.model;
 import java.nio.ByteBuffer;
 
 /**
- * A decode step's two memory-bound computations in FLOAT32, on buffers that view native memory, each over a range of
+ * A decode step's memory-bound computations in FLOAT32, on buffers that view native memory, each over a range of
  * its independent parts (so that {@link DecodeKernels} can split it across threads). Implemented by
  * {@code VectorDecodeKernel} (JDK 22+, source root {@code src/main/java22}); {@link DecodeKernels} loads it when the
  * JVM can run it. All arrays are row-major in native byte order.
@@ -34,6 +34,15 @@ interface DecodeKernel {
      */
     void attend(ByteBuffer query, ByteBuffer keys, ByteBuffer values, ByteBuffer mask, ByteBuffer output, int heads,
             int kvHeads, int headDim, int capacity, int length, float scale, int from, int to);
+
+    /**
+     * RMSNorm of each of {@code rows} rows: {@code y = x / sqrt(mean(x^2) + eps) * weight}.
+     *
+     * @param input {@code [rows, dim]}
+     * @param weight {@code [dim]}
+     * @param output {@code [rows, dim]}
+     */
+    void rmsNorm(ByteBuffer input, ByteBuffer weight, ByteBuffer output, int rows, int dim, float eps);
 
     /** What computes the products, for reports, e.g. {@code "Java Vector API, 16 float lanes"}. */
     String description();

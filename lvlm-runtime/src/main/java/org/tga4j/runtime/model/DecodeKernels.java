@@ -9,8 +9,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.nio.ByteBuffer;
 
 /**
- * A decode step's FLOAT32 linear products (a few input rows) and its attention over the KV cache (one query position
- * per row), computed by a {@link DecodeKernel} in Java on the tensors' own memory and split over
+ * A decode step's FLOAT32 linear products (a few input rows), its attention over the KV cache (one query position
+ * per row) and its RMSNorms, computed by a {@link DecodeKernel} in Java on the tensors' own memory and split over
  * {@link TorchThreads}' count of threads. At a decode step both are bound by reading memory (the weights, the cache),
  * and through libtorch they cost a native call per small op, MKL's slow matrix-vector path on this project's CPU, and
  * a batched product per (row, head) for attention.
@@ -106,6 +106,15 @@ final class DecodeKernels {
                 (from, to) -> KERNEL.attend(query, k, v, masked, output, heads, kvHeads, headDim, capacity, length,
                         scale, from, to));
         return out;
+    }
+
+    /** RMSNorm over the last axis of {@code x} ({@code [..., dim]}), in {@code x}'s manager; on the calling thread. */
+    static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
+        Shape shape = x.getShape();
+        int dim = Math.toIntExact(shape.get(shape.dimension() - 1));
+        NDArray y = x.getManager().create(shape, DataType.FLOAT32);
+        KERNEL.rmsNorm(direct(x), direct(weight), direct(y), Math.toIntExact(shape.size() / dim), dim, eps);
+        return y;
     }
 
     private interface Part {

@@ -1,6 +1,7 @@
 package org.tga4j.runtime.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 
 /** RMSNorm (LLaMA): {@code x / sqrt(mean(x^2) + eps) * weight}, over the last axis. */
 public final class RmsNorm {
@@ -13,6 +14,10 @@ public final class RmsNorm {
     }
 
     public NDArray forward(NDArray x) {
+        Shape shape = x.getShape();
+        if (shape.size() / shape.get(shape.dimension() - 1) <= Ops.FEW_ROWS && DecodeKernels.applies(x, weight)) {
+            return DecodeKernels.rmsNorm(x, weight, eps); // a decode step: one kernel call instead of seven ops
+        }
         NDArray meanSquare = x.square().mean(new int[] {-1}, true);
         return x.mul(meanSquare.add(eps).pow(Ops.constant(meanSquare, -0.5))).mul(weight);
     }

@@ -233,6 +233,43 @@ final class VectorDecodeKernel implements DecodeKernel {
         }
     }
 
+    // ---- RMSNorm ----
+
+    @Override
+    public void rmsNorm(ByteBuffer input, ByteBuffer weight, ByteBuffer output, int rows, int dim, float eps) {
+        MemorySegment x = MemorySegment.ofBuffer(input), w = MemorySegment.ofBuffer(weight);
+        MemorySegment y = MemorySegment.ofBuffer(output);
+        long rowBytes = (long) dim * Float.BYTES, vectorBytes = vectorBytes(dim);
+        float[] partials = new float[LANES];
+        for (int r = 0; r < rows; r++) {
+            long x0 = r * rowBytes;
+            FloatVector a = FloatVector.zero(SPECIES), e = a;
+            long o = 0;
+            for (; o + 2 * VECTOR_BYTES <= vectorBytes; o += 2 * VECTOR_BYTES) {
+                FloatVector u = load(x, x0 + o), v = load(x, x0 + o + VECTOR_BYTES);
+                a = u.fma(u, a);
+                e = v.fma(v, e);
+            }
+            if (o < vectorBytes) {
+                FloatVector u = load(x, x0 + o);
+                a = u.fma(u, a);
+            }
+            a.add(e).intoArray(partials, 0);
+            float sum = sumLanes(partials, 0);
+            for (o = vectorBytes; o < rowBytes; o += Float.BYTES) {
+                float u = x.get(FLOAT, x0 + o);
+                sum = Math.fma(u, u, sum);
+            }
+            float scale = (float) (1 / Math.sqrt(sum / dim + eps));
+            for (o = 0; o < vectorBytes; o += VECTOR_BYTES) {
+                load(x, x0 + o).mul(scale).mul(load(w, o)).intoMemorySegment(y, x0 + o, ORDER);
+            }
+            for (o = vectorBytes; o < rowBytes; o += Float.BYTES) {
+                y.set(FLOAT, x0 + o, x.get(FLOAT, x0 + o) * scale * w.get(FLOAT, o));
+            }
+        }
+    }
+
     // ---- attention ----
 
     @Override

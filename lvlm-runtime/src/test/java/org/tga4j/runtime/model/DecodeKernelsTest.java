@@ -110,6 +110,19 @@ class DecodeKernelsTest {
         }
     }
 
+    /** RMSNorm of a decode step's rows against the same formula in libtorch ops. */
+    @ParameterizedTest
+    @CsvSource({"1, 768", "3, 37", "16, 128"})
+    void rmsNormEqualsTorch(int rows, int dim) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(rows, 1, dim)).mul(3f), w = m.randomNormal(new Shape(dim));
+            NDArray expected = x.mul(x.square().mean(new int[] {-1}, true).add(1e-5f).pow(-0.5f)).mul(w);
+            NDArray y = DecodeKernels.rmsNorm(x, w, 1e-5f);
+            assertEquals(x.getShape(), y.getShape());
+            assertArrayEquals(expected.toFloatArray(), y.toFloatArray(), 1e-4f);
+        }
+    }
+
     /** Under autograd {@link Ops#linear} keeps torch's product, so that gradients reach the input. */
     @Test
     void trainingKeepsTorchsProduct() {
