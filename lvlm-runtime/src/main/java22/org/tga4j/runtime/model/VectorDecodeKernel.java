@@ -116,14 +116,16 @@ final class VectorDecodeKernel implements DecodeKernel {
             return ((r - tile) * rows + b) * LANES;
         }
 
+        // The micro-kernels below add the even vector blocks of a row into one set of partial sums and the odd blocks
+        // into another (a, c: even; e, f: odd), then add the two sets.
+
         /** Weight rows {@code r, r+1} times input rows {@code b..b+3}. */
         void twoByFour(int r, int b, int tile) {
             long w0 = r * rowBytes, w1 = w0 + rowBytes;
             long x0 = b * rowBytes, x1 = x0 + rowBytes, x2 = x1 + rowBytes, x3 = x2 + rowBytes;
             FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
             FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0, f0 = a0, f1 = a0, f2 = a0, f3 = a0;
-            long o = 0;
-            for (; o + 2 * VECTOR_BYTES <= vectorBytes; o += 2 * VECTOR_BYTES) {
+            for (long o = 0; o < vectorBytes; o += VECTOR_BYTES) {
                 FloatVector v = load(w, w0 + o), u = load(w, w1 + o);
                 FloatVector y0 = load(x, x0 + o), y1 = load(x, x1 + o), y2 = load(x, x2 + o), y3 = load(x, x3 + o);
                 a0 = v.fma(y0, a0);
@@ -134,13 +136,13 @@ final class VectorDecodeKernel implements DecodeKernel {
                 c1 = u.fma(y1, c1);
                 c2 = u.fma(y2, c2);
                 c3 = u.fma(y3, c3);
-                long p = o + VECTOR_BYTES;
-                v = load(w, w0 + p);
-                u = load(w, w1 + p);
-                y0 = load(x, x0 + p);
-                y1 = load(x, x1 + p);
-                y2 = load(x, x2 + p);
-                y3 = load(x, x3 + p);
+                if ((o += VECTOR_BYTES) >= vectorBytes) break;
+                v = load(w, w0 + o);
+                u = load(w, w1 + o);
+                y0 = load(x, x0 + o);
+                y1 = load(x, x1 + o);
+                y2 = load(x, x2 + o);
+                y3 = load(x, x3 + o);
                 e0 = v.fma(y0, e0);
                 e1 = v.fma(y1, e1);
                 e2 = v.fma(y2, e2);
@@ -149,18 +151,6 @@ final class VectorDecodeKernel implements DecodeKernel {
                 f1 = u.fma(y1, f1);
                 f2 = u.fma(y2, f2);
                 f3 = u.fma(y3, f3);
-            }
-            if (o < vectorBytes) { // one vector left: it goes to the even sums, as in every micro-kernel
-                FloatVector v = load(w, w0 + o), u = load(w, w1 + o);
-                FloatVector y0 = load(x, x0 + o), y1 = load(x, x1 + o), y2 = load(x, x2 + o), y3 = load(x, x3 + o);
-                a0 = v.fma(y0, a0);
-                a1 = v.fma(y1, a1);
-                a2 = v.fma(y2, a2);
-                a3 = v.fma(y3, a3);
-                c0 = u.fma(y0, c0);
-                c1 = u.fma(y1, c1);
-                c2 = u.fma(y2, c2);
-                c3 = u.fma(y3, c3);
             }
             int at = partial(r, b, tile), next = partial(r + 1, b, tile);
             a0.add(e0).intoArray(partials, at);
@@ -177,26 +167,18 @@ final class VectorDecodeKernel implements DecodeKernel {
         void oneByFour(int r, int b, int tile) {
             long w0 = r * rowBytes, x0 = b * rowBytes, x1 = x0 + rowBytes, x2 = x1 + rowBytes, x3 = x2 + rowBytes;
             FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0;
-            long o = 0;
-            for (; o + 2 * VECTOR_BYTES <= vectorBytes; o += 2 * VECTOR_BYTES) {
+            for (long o = 0; o < vectorBytes; o += VECTOR_BYTES) {
                 FloatVector v = load(w, w0 + o);
                 a0 = v.fma(load(x, x0 + o), a0);
                 a1 = v.fma(load(x, x1 + o), a1);
                 a2 = v.fma(load(x, x2 + o), a2);
                 a3 = v.fma(load(x, x3 + o), a3);
-                long p = o + VECTOR_BYTES;
-                v = load(w, w0 + p);
-                e0 = v.fma(load(x, x0 + p), e0);
-                e1 = v.fma(load(x, x1 + p), e1);
-                e2 = v.fma(load(x, x2 + p), e2);
-                e3 = v.fma(load(x, x3 + p), e3);
-            }
-            if (o < vectorBytes) {
-                FloatVector v = load(w, w0 + o);
-                a0 = v.fma(load(x, x0 + o), a0);
-                a1 = v.fma(load(x, x1 + o), a1);
-                a2 = v.fma(load(x, x2 + o), a2);
-                a3 = v.fma(load(x, x3 + o), a3);
+                if ((o += VECTOR_BYTES) >= vectorBytes) break;
+                v = load(w, w0 + o);
+                e0 = v.fma(load(x, x0 + o), e0);
+                e1 = v.fma(load(x, x1 + o), e1);
+                e2 = v.fma(load(x, x2 + o), e2);
+                e3 = v.fma(load(x, x3 + o), e3);
             }
             int at = partial(r, b, tile);
             a0.add(e0).intoArray(partials, at);
@@ -209,12 +191,11 @@ final class VectorDecodeKernel implements DecodeKernel {
         void oneByOne(int r, int b, int tile) {
             long w0 = r * rowBytes, x0 = b * rowBytes;
             FloatVector a = FloatVector.zero(SPECIES), e = a;
-            long o = 0;
-            for (; o + 2 * VECTOR_BYTES <= vectorBytes; o += 2 * VECTOR_BYTES) {
+            for (long o = 0; o < vectorBytes; o += VECTOR_BYTES) {
                 a = load(w, w0 + o).fma(load(x, x0 + o), a);
-                e = load(w, w0 + o + VECTOR_BYTES).fma(load(x, x0 + o + VECTOR_BYTES), e);
+                if ((o += VECTOR_BYTES) >= vectorBytes) break;
+                e = load(w, w0 + o).fma(load(x, x0 + o), e);
             }
-            if (o < vectorBytes) a = load(w, w0 + o).fma(load(x, x0 + o), a);
             a.add(e).intoArray(partials, partial(r, b, tile));
         }
 
@@ -244,27 +225,24 @@ final class VectorDecodeKernel implements DecodeKernel {
         for (int r = 0; r < rows; r++) {
             long x0 = r * rowBytes;
             FloatVector a = FloatVector.zero(SPECIES), e = a;
-            long o = 0;
-            for (; o + 2 * VECTOR_BYTES <= vectorBytes; o += 2 * VECTOR_BYTES) {
-                FloatVector u = load(x, x0 + o), v = load(x, x0 + o + VECTOR_BYTES);
-                a = u.fma(u, a);
-                e = v.fma(v, e);
-            }
-            if (o < vectorBytes) {
+            for (long o = 0; o < vectorBytes; o += VECTOR_BYTES) {
                 FloatVector u = load(x, x0 + o);
                 a = u.fma(u, a);
+                if ((o += VECTOR_BYTES) >= vectorBytes) break;
+                u = load(x, x0 + o);
+                e = u.fma(u, e);
             }
             a.add(e).intoArray(partials, 0);
             float sum = sumLanes(partials, 0);
-            for (o = vectorBytes; o < rowBytes; o += Float.BYTES) {
+            for (long o = vectorBytes; o < rowBytes; o += Float.BYTES) {
                 float u = x.get(FLOAT, x0 + o);
                 sum = Math.fma(u, u, sum);
             }
             float scale = (float) (1 / Math.sqrt(sum / dim + eps));
-            for (o = 0; o < vectorBytes; o += VECTOR_BYTES) {
+            for (long o = 0; o < vectorBytes; o += VECTOR_BYTES) {
                 load(x, x0 + o).mul(scale).mul(load(w, o)).intoMemorySegment(y, x0 + o, ORDER);
             }
-            for (o = vectorBytes; o < rowBytes; o += Float.BYTES) {
+            for (long o = vectorBytes; o < rowBytes; o += Float.BYTES) {
                 y.set(FLOAT, x0 + o, x.get(FLOAT, x0 + o) * scale * w.get(FLOAT, o));
             }
         }
