@@ -84,6 +84,18 @@ public final class KvCache implements AutoCloseable {
 
     /** Writes this step's positions into the preallocated buffers; returns views of the filled part. */
     private NDArray[] appendInPlace(int layer, NDArray k, NDArray v) {
+        write(layer, k, v);
+        // Views in the step's manager (freed with the step), sharing the buffers' storage.
+        NDIndex upTo = new NDIndex(":, :, :" + filled[layer]);
+        return new NDArray[] {keys[layer].get(k.getManager(), upTo), values[layer].get(v.getManager(), upTo)};
+    }
+
+    /**
+     * Writes this step's keys and values for {@code layer} into the preallocated buffers and returns the buffers
+     * ({@code [B, kvHeads, capacity, headDim]}: keys, then values), whose first {@link #positions(int)} positions are
+     * filled. Only for a cache with a capacity ({@link #preallocated()}).
+     */
+    NDArray[] write(int layer, NDArray k, NDArray v) {
         Shape shape = k.getShape();
         long start = filled[layer], end = start + shape.get(2);
         if (end > capacity) {
@@ -99,17 +111,12 @@ public final class KvCache implements AutoCloseable {
         keys[layer].set(written, k);
         values[layer].set(written, v);
         filled[layer] = end;
-        // Views in the step's manager (freed with the step), sharing the buffers' storage.
-        NDIndex upTo = new NDIndex(":, :, :" + end);
-        return new NDArray[] {keys[layer].get(k.getManager(), upTo), values[layer].get(v.getManager(), upTo)};
+        return new NDArray[] {keys[layer], values[layer]};
     }
 
-    /**
-     * The preallocated buffers of {@code layer} ({@code [B, kvHeads, capacity, headDim]}: keys, then values), whose
-     * first {@link #positions(int)} positions are filled; null for a cache that grows by concatenation.
-     */
-    NDArray[] buffers(int layer) {
-        return capacity > 0 ? new NDArray[] {keys[layer], values[layer]} : null;
+    /** Whether keys and values live in buffers of a fixed capacity ({@link #write}), rather than grow by concatenation. */
+    boolean preallocated() {
+        return capacity > 0;
     }
 
     /** Positions of {@code layer} filled so far. */

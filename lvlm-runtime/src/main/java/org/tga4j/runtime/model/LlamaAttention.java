@@ -46,13 +46,13 @@ public final class LlamaAttention {
         NDList queriesAndKeys = rope.apply(rotatedAndValues.get(0), cosSin).split(new long[] {heads}, 1);
         NDArray q = queriesAndKeys.get(0), k = queriesAndKeys.get(1), v = rotatedAndValues.get(1);
         if (cache != null) {
-            NDArray[] kv = cache.append(layer, k, v);
-            NDArray[] buffers = cache.buffers(layer);
-            if (time == 1 && buffers != null && DecodeKernels.applies(q, buffers[0], buffers[1])) {
+            if (time == 1 && cache.preallocated() && DecodeKernels.applies(q, k, v)) {
                 // A decode step: attend over the cache's own buffers, without copying keys and values.
+                NDArray[] buffers = cache.write(layer, k, v);
                 NDArray merged = DecodeKernels.attention(q, buffers[0], buffers[1], cache.positions(layer), mask, scale);
                 return Ops.linear(merged, wo, bo);
             }
+            NDArray[] kv = cache.append(layer, k, v);
             k = kv[0];
             v = kv[1];
         }
