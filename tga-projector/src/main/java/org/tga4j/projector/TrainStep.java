@@ -104,8 +104,7 @@ public final class TrainStep {
         List<Path> paths = batch.images();
         if (paths.isEmpty()) return null;
         boolean cache = dtype == DataType.FLOAT32;
-        List<Path> missing = cache ? paths.stream().distinct().filter(p -> !featureCache.containsKey(p)).toList() : paths;
-        if (cache && missing.isEmpty()) {
+        if (cache && featureCache.keySet().containsAll(paths)) {
             float[] all = new float[Math.toIntExact(featureShape.size() * paths.size())];
             for (int i = 0; i < paths.size(); i++) {
                 float[] one = featureCache.get(paths.get(i));
@@ -125,19 +124,23 @@ public final class TrainStep {
     /** Bytes of FLOAT32 vision features {@link #visionFeatures} keeps per training run (by default 256 MiB). */
     static final long FEATURE_CACHE_BYTES = Long.getLong("tga4j.featureCacheBytes", 256L << 20);
     private final Map<Path, float[]> featureCache = new HashMap<>();
-    private long featureCacheBytes;
     private Shape featureShape;
+
+    /** Whether the cache can keep one more image's features (every image's are {@code featureShape}). */
+    private boolean cacheHasRoom() {
+        return featureShape == null
+                || (featureCache.size() + 1L) * featureShape.size() * Float.BYTES <= FEATURE_CACHE_BYTES;
+    }
 
     /** Keeps each image's row of {@code features} while the cache has room. */
     private void remember(List<Path> paths, NDArray features) {
+        if (!cacheHasRoom()) return; // full: no copy of the batch's features to the heap
         featureShape = features.getShape().slice(1);
         int size = Math.toIntExact(featureShape.size());
         float[] all = features.toFloatArray();
-        for (int i = 0; i < paths.size(); i++) {
-            if (featureCache.containsKey(paths.get(i))) continue;
-            if (featureCacheBytes + (long) size * Float.BYTES > FEATURE_CACHE_BYTES) return;
-            featureCache.put(paths.get(i), Arrays.copyOfRange(all, i * size, (i + 1) * size));
-            featureCacheBytes += (long) size * Float.BYTES;
+        for (int i = 0; i < paths.size() && cacheHasRoom(); i++) {
+            int from = i * size;
+            featureCache.computeIfAbsent(paths.get(i), p -> Arrays.copyOfRange(all, from, from + size));
         }
     }
 
