@@ -44,6 +44,17 @@ interface DecodeKernel {
      */
     void rmsNorm(ByteBuffer input, ByteBuffer weight, ByteBuffer output, int rows, int dim, float eps);
 
+    /**
+     * SwiGLU's gating of each of {@code rows} rows: {@code y = silu(gate) * up = gate * sigmoid(gate) * up}.
+     *
+     * @param gateAndUp {@code [rows, 2 * size]}: each row's gate, then its up projection
+     * @param output {@code [rows, size]}
+     */
+    void swiGlu(ByteBuffer gateAndUp, ByteBuffer output, int rows, int size);
+
+    /** {@code into[i] += addend[i]} for {@code i < count} (a residual connection). */
+    void addInPlace(ByteBuffer into, ByteBuffer addend, int count);
+
     /** What computes the products, for reports, e.g. {@code "Java Vector API, 16 float lanes"}. */
     String description();
 }

@@ -7,6 +7,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * A decode step's FLOAT32 linear products (a few input rows), its attention over the KV cache (one query position
@@ -79,15 +82,31 @@ final class DecodeKernels {
      * call.
      */
     static NDArray linear(NDArray x, NDArray weight, NDArray bias, int rows) {
+        long[] outShape = x.getShape().getShape().clone();
+        outShape[outShape.length - 1] = weight.getShape().get(0);
+        NDArray y = x.getManager().create(new Shape(outShape), DataType.FLOAT32);
+        multiply(direct(x), weight, null, direct(y), rows);
+        return bias == null ? y : y.add(bias);
+    }
+
+    /**
+     * {@code y = x W^T + b} on buffers, for {@code x} of {@code rows} rows ({@code [rows, in]}, {@code y}:
+     * {@code [rows, out]}); {@code bias} may be null.
+     */
+    static void multiply(ByteBuffer x, NDArray weight, NDArray bias, ByteBuffer y, int rows) {
         int in = Math.toIntExact(weight.getShape().get(1));
         int out = Math.toIntExact(weight.getShape().get(0));
-        long[] outShape = x.getShape().getShape().clone();
-        outShape[outShape.length - 1] = out;
-        NDArray y = x.getManager().create(new Shape(outShape), DataType.FLOAT32);
-        ByteBuffer w = direct(weight), input = direct(x), output = direct(y);
+        ByteBuffer w = direct(weight);
         split(out, Math.max(1, MIN_MULTIPLY_ADDS_PER_THREAD / Math.max(1, in * rows)),
-                (from, to) -> KERNEL.multiply(w, input, output, in, out, rows, from, to));
-        return bias == null ? y : y.add(bias);
+                (from, to) -> KERNEL.multiply(w, x, y, in, out, rows, from, to));
+        if (bias == null) return;
+        ByteBuffer b = direct(bias);
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < out; i++) {
+                int at = (r * out + i) * Float.BYTES;
+                y.putFloat(at, y.getFloat(at) + b.getFloat(i * Float.BYTES));
+            }
+        }
     }
 
     /**
@@ -100,12 +119,21 @@ final class DecodeKernels {
         int batch = Math.toIntExact(q.get(0)), heads = Math.toIntExact(q.get(1)), headDim = Math.toIntExact(q.get(3));
         int kvHeads = Math.toIntExact(kv.get(1)), capacity = Math.toIntExact(kv.get(2));
         NDArray out = queries.getManager().create(new Shape(batch, 1, (long) heads * headDim), DataType.FLOAT32);
-        ByteBuffer query = direct(queries), k = direct(keys), v = direct(values), output = direct(out);
-        ByteBuffer masked = mask == null ? null : direct(mask);
-        split(batch * heads, Math.max(1, MIN_HEAD_POSITIONS_PER_THREAD / Math.max(1, length)),
-                (from, to) -> KERNEL.attend(query, k, v, masked, output, heads, kvHeads, headDim, capacity, length,
-                        scale, from, to));
+        attend(direct(queries), direct(keys), direct(values), mask == null ? null : direct(mask), direct(out), batch,
+                heads, kvHeads, headDim, capacity, length, scale);
         return out;
+    }
+
+    /**
+     * {@link #attention} on buffers: {@code query} {@code [rows, heads, headDim]}, {@code keys} and {@code values}
+     * {@code [rows, kvHeads, capacity, headDim]}, {@code mask} {@code [rows, length]} or null, {@code output}
+     * {@code [rows, heads * headDim]}.
+     */
+    static void attend(ByteBuffer query, ByteBuffer keys, ByteBuffer values, ByteBuffer mask, ByteBuffer output,
+            int rows, int heads, int kvHeads, int headDim, int capacity, int length, float scale) {
+        split(rows * heads, Math.max(1, MIN_HEAD_POSITIONS_PER_THREAD / Math.max(1, length)),
+                (from, to) -> KERNEL.attend(query, keys, values, mask, output, heads, kvHeads, headDim, capacity,
+                        length, scale, from, to));
     }
 
     /** RMSNorm over the last axis of {@code x} ({@code [..., dim]}), in {@code x}'s manager; on the calling thread. */
@@ -113,8 +141,23 @@ final class DecodeKernels {
         Shape shape = x.getShape();
         int dim = Math.toIntExact(shape.get(shape.dimension() - 1));
         NDArray y = x.getManager().create(shape, DataType.FLOAT32);
-        KERNEL.rmsNorm(direct(x), direct(weight), direct(y), Math.toIntExact(shape.size() / dim), dim, eps);
+        rmsNorm(direct(x), weight, direct(y), Math.toIntExact(shape.size() / dim), eps);
         return y;
+    }
+
+    /** RMSNorm of {@code rows} rows of {@code x} ({@code [rows, dim]}) into {@code y}; on the calling thread. */
+    static void rmsNorm(ByteBuffer x, NDArray weight, ByteBuffer y, int rows, float eps) {
+        KERNEL.rmsNorm(x, direct(weight), y, rows, Math.toIntExact(weight.getShape().get(0)), eps);
+    }
+
+    /** SwiGLU's {@code silu(gate) * up} of {@code rows} rows of {@code [gate | up]}; on the calling thread. */
+    static void swiGlu(ByteBuffer gateAndUp, ByteBuffer y, int rows, int size) {
+        KERNEL.swiGlu(gateAndUp, y, rows, size);
+    }
+
+    /** {@code into += addend} over {@code count} floats; on the calling thread. */
+    static void addInPlace(ByteBuffer into, ByteBuffer addend, int count) {
+        KERNEL.addInPlace(into, addend, count);
     }
 
     private interface Part {
@@ -123,20 +166,31 @@ final class DecodeKernels {
 
     /**
      * Runs {@code part} over {@code [0, parts)}, split over up to {@link TorchThreads#count()} threads: the calling
-     * thread and {@link SpinningHelpers}; on the caller alone while another request's step holds the helpers.
+     * thread and {@link SpinningHelpers}; on the caller alone while another request's step holds the helpers. The
+     * threads claim {@link #CHUNKS_PER_THREAD} chunks each, in turn, rather than a fixed share: on a machine shared with
+     * other work one thread often runs slower, and with fixed shares the step waited for it (5% of a batch-8 step).
      */
     private static void split(int parts, int minPerThread, Part part) {
         int threads = Math.min(TorchThreads.count(), Math.max(1, parts / minPerThread));
-        if (threads == 1 || !helpers().run(threads, t -> part.run(
-                (int) ((long) parts * t / threads), (int) ((long) parts * (t + 1) / threads)))) {
+        if (threads == 1) {
             part.run(0, parts);
+            return;
         }
+        int chunk = Math.max(1, parts / (threads * CHUNKS_PER_THREAD));
+        AtomicInteger claimed = new AtomicInteger();
+        IntConsumer claimChunks = t -> {
+            for (int from; (from = claimed.getAndAdd(chunk)) < parts; ) part.run(from, Math.min(parts, from + chunk));
+        };
+        if (!helpers().run(threads, claimChunks)) part.run(0, parts);
     }
 
-    private static ByteBuffer direct(NDArray a) {
+    private static final int CHUNKS_PER_THREAD = 8;
+
+    /** A view of {@code a}'s memory (contiguous, as parameters and fresh results are). */
+    static ByteBuffer direct(NDArray a) {
         ByteBuffer b = ((PtNDArray) a).toByteBuffer(true);
         if (!b.isDirect()) throw new IllegalStateException("libtorch returned no direct view of " + a.getShape());
-        return b;
+        return b.order(ByteOrder.nativeOrder());
     }
 
     private static SpinningHelpers helpers() {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import java.nio.ByteBuffer;
 
 /**
  * Several linear projections of the same input computed as one: {@code [y_1 | ... | y_n] = x [W_1; ...; W_n]^T
@@ -78,6 +79,16 @@ final class FusedLinear {
     NDArray forwardStacked(NDArray x) {
         if (perPart()) return NDArrays.concat(separately(x), x.getShape().dimension() - 1);
         return Ops.linear(x, stackedWeight, stackedBias);
+    }
+
+    /** {@link #forwardStacked} of {@code rows} rows of {@code x} into {@code y}, in Java (a decode step). */
+    void decode(ByteBuffer x, ByteBuffer y, int rows) {
+        DecodeKernels.multiply(x, stackedWeight, stackedBias, y, rows);
+    }
+
+    /** Whether {@link #decode} computes what {@link #forwardStacked} would: no part trained or hooked. */
+    boolean decodesInJava() {
+        return !perPart() && DecodeKernels.applies(stackedWeight) && (stackedBias == null || DecodeKernels.applies(stackedBias));
     }
 
     /** One product per part, with the parts themselves (the path gradients take). */

@@ -3,7 +3,10 @@ package org.tga4j.runtime.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import org.tga4j.runtime.config.TextConfig;
 
 /**
  * Keys and values of every decoder layer for the positions processed so far, shaped {@code [B, kvHeads, S, headDim]},
@@ -22,6 +25,9 @@ public final class KvCache implements AutoCloseable {
     private final int capacity;
     private final long[] filled;
     private boolean[][] valid;
+    /** Views of the preallocated buffers' memory, and the working memory of decode steps computed in Java. */
+    private final ByteBuffer[] keyViews, valueViews;
+    private DecodeBuffers decodeBuffers;
 
     /** A cache that grows by concatenation (no length limit). */
     public KvCache(NDManager parent, int layers, int batch) {
@@ -40,6 +46,8 @@ public final class KvCache implements AutoCloseable {
         this.valid = new boolean[batch][0];
         this.capacity = capacity;
         this.filled = new long[layers];
+        this.keyViews = new ByteBuffer[layers];
+        this.valueViews = new ByteBuffer[layers];
     }
 
     /** Positions cached so far. */
@@ -98,10 +106,7 @@ public final class KvCache implements AutoCloseable {
     NDArray[] write(int layer, NDArray k, NDArray v) {
         Shape shape = k.getShape();
         long start = filled[layer], end = start + shape.get(2);
-        if (end > capacity) {
-            throw new IllegalStateException("KV cache capacity " + capacity + " exceeded: layer " + layer + " would hold "
-                    + end + " positions");
-        }
+        requireRoom(layer, end);
         if (keys[layer] == null) {
             Shape full = new Shape(shape.get(0), shape.get(1), capacity, shape.get(3));
             keys[layer] = manager.zeros(full, k.getDataType());
@@ -114,9 +119,60 @@ public final class KvCache implements AutoCloseable {
         return new NDArray[] {keys[layer], values[layer]};
     }
 
+    private void requireRoom(int layer, long end) {
+        if (end > capacity) {
+            throw new IllegalStateException("KV cache capacity " + capacity + " exceeded: layer " + layer + " would hold "
+                    + end + " positions");
+        }
+    }
+
+    /**
+     * Claims the next position of {@code layer}'s preallocated buffers for one new position per row, to be written
+     * through {@link #keyView} and {@link #valueView}: returns its index.
+     */
+    int claimPosition(int layer) {
+        requireRoom(layer, filled[layer] + 1);
+        return Math.toIntExact(filled[layer]++);
+    }
+
+    /** {@code layer}'s key buffer ({@code [B, kvHeads, capacity, headDim]}) as a view of its memory. */
+    ByteBuffer keyView(int layer) {
+        if (keyViews[layer] == null) keyViews[layer] = DecodeKernels.direct(keys[layer]);
+        return keyViews[layer];
+    }
+
+    /** As {@link #keyView}, for the values. */
+    ByteBuffer valueView(int layer) {
+        if (valueViews[layer] == null) valueViews[layer] = DecodeKernels.direct(values[layer]);
+        return valueViews[layer];
+    }
+
+    /**
+     * Whether every layer's preallocated FLOAT32 buffers exist and hold the same positions (after a prompt pass through
+     * the whole decoder): then a decode step can be computed in Java on them.
+     */
+    boolean readyForJavaDecode() {
+        if (capacity == 0) return false;
+        for (int l = 0; l < keys.length; l++) {
+            if (keys[l] == null || filled[l] != filled[0] || keys[l].getDataType() != DataType.FLOAT32) return false;
+        }
+        return true;
+    }
+
+    /** The working memory of this request's decode steps computed in Java, allocated at the first. */
+    DecodeBuffers decodeBuffers(TextConfig config) {
+        if (decodeBuffers == null) decodeBuffers = new DecodeBuffers(config, batchSize(), capacity);
+        return decodeBuffers;
+    }
+
     /** Whether keys and values live in buffers of a fixed capacity ({@link #write}), rather than grow by concatenation. */
     boolean preallocated() {
         return capacity > 0;
+    }
+
+    /** The most positions the preallocated buffers hold (0: the cache grows by concatenation). */
+    int capacity() {
+        return capacity;
     }
 
     /** Positions of {@code layer} filled so far. */

@@ -2,6 +2,7 @@ package org.tga4j.runtime.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import java.nio.ByteBuffer;
 import org.tga4j.runtime.config.TextConfig;
 
 /**
@@ -69,6 +70,38 @@ public final class LlamaAttention {
         NDArray merged = out.transpose(0, 2, 1, 3)
                 .reshape(batch, time, (long) heads * headDim);
         return Ops.linear(merged, wo, bo);
+    }
+
+    /**
+     * {@link #forward} for one new position per row, in Java (a decode step, {@link LlamaDecoder}): the step's normed
+     * rows to its sublayer output, the new keys and values written into the cache's buffers.
+     */
+    void decode(DecodeBuffers s, RotaryEmbedding rope, KvCache cache, int layer) {
+        qkv.decode(s.normed, s.queriesKeysValues, s.rows);
+        int position = cache.claimPosition(layer), capacity = cache.capacity();
+        ByteBuffer keys = cache.keyView(layer), values = cache.valueView(layer);
+        int headBytes = headDim * Float.BYTES, rowBytes = (heads + 2 * kvHeads) * headBytes;
+        for (int b = 0; b < s.rows; b++) {
+            int queries0 = b * rowBytes, keys0 = queries0 + heads * headBytes, values0 = keys0 + kvHeads * headBytes;
+            int tables = b * headDim;
+            for (int h = 0; h < heads; h++) {
+                rope.rotate(s.queriesKeysValues, queries0 + h * headBytes, s.queries, (b * heads + h) * headBytes,
+                        s.cos, s.signedSin, tables);
+            }
+            for (int h = 0; h < kvHeads; h++) {
+                int cached = ((b * kvHeads + h) * capacity + position) * headBytes;
+                rope.rotate(s.queriesKeysValues, keys0 + h * headBytes, keys, cached, s.cos, s.signedSin, tables);
+                values.put(cached, s.queriesKeysValues, values0 + h * headBytes, headBytes);
+            }
+        }
+        DecodeKernels.attend(s.queries, keys, values, s.maskOrNull(), s.attended, s.rows, heads, kvHeads, headDim,
+                capacity, position + 1, scale);
+        DecodeKernels.multiply(s.attended, wo, bo, s.sublayer, s.rows);
+    }
+
+    boolean decodesInJava() {
+        return qkv.decodesInJava() && DecodeKernels.applies(wo) && !LinearHooks.isHooked(wo)
+                && (bo == null || DecodeKernels.applies(bo));
     }
 
     /** {@code [B, T, n*d] -> [B, n, T, d]}. */

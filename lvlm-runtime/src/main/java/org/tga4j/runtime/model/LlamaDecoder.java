@@ -2,6 +2,7 @@ package org.tga4j.runtime.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
@@ -63,6 +64,9 @@ public final class LlamaDecoder {
      */
     public DecoderOutput forward(
             NDArray inputsEmbeds, boolean[][] valid, KvCache cache, DecoderOutput.Logits logits, boolean wantHidden) {
+        if (logits == DecoderOutput.Logits.LAST && !wantHidden && decodesInJava(inputsEmbeds, cache)) {
+            return new DecoderOutput(decodeInJava(inputsEmbeds, valid, cache), List.of());
+        }
         List<NDArray> hidden = new ArrayList<>();
         NDArray x = run(inputsEmbeds, valid, cache, layers.size(), wantHidden ? hidden : null);
         NDArray out = switch (logits) {
@@ -136,6 +140,62 @@ public final class LlamaDecoder {
             if (hidden != null) hidden.set(depth, x);
         }
         return x;
+    }
+
+    /**
+     * Whether {@link #forward} computes this step in Java ({@link #decodeInJava}): one new position for each of up to
+     * {@link Ops#FEW_ROWS} rows, after a prompt pass that filled the cache's preallocated buffers; FLOAT32 weights,
+     * none trained or hooked (LoRA), no autograd recording; the decode kernel loaded ({@link DecodeKernels}).
+     */
+    boolean decodesInJava(NDArray inputsEmbeds, KvCache cache) {
+        Shape shape = inputsEmbeds.getShape();
+        if (cache == null || shape.get(1) != 1 || shape.get(0) > Ops.FEW_ROWS || shape.get(0) != cache.batchSize()
+                || !cache.readyForJavaDecode() || cache.length() != cache.positions(0)
+                || cache.length() == cache.capacity()) { // full: the libtorch path reports it
+
+            return false;
+        }
+        if (!DecodeKernels.applies(inputsEmbeds, lmHead) || LinearHooks.isHooked(lmHead) || !finalNorm.decodesInJava()) {
+            return false;
+        }
+        for (LlamaDecoderLayer layer : layers) if (!layer.decodesInJava()) return false;
+        return true;
+    }
+
+    /**
+     * {@link #forward}'s last-position logits for a decode step, computed in Java on the request's buffers
+     * ({@link DecodeBuffers}): the same layers as {@link #run}, each a few kernel calls ({@link DecodeKernels}) instead
+     * of ~20 libtorch ops, whose dispatch cost a 134M model 4-6 ms of a ~25 ms step.
+     */
+    private NDArray decodeInJava(NDArray inputsEmbeds, boolean[][] valid, KvCache cache) {
+        cache.appendValidity(valid);
+        DecodeBuffers s = cache.decodeBuffers(config);
+        s.hidden.put(0, DecodeKernels.direct(inputsEmbeds), 0, s.hidden.capacity());
+        prepareStep(s, cache.validity());
+        for (LlamaDecoderLayer layer : layers) layer.decode(s, rope, cache);
+        finalNorm.decode(s.hidden, s.normed, s.rows);
+        NDArray logits = inputsEmbeds.getManager().create(new Shape(s.rows, 1, config.vocabSize()), DataType.FLOAT32);
+        DecodeKernels.multiply(s.normed, lmHead, null, DecodeKernels.direct(logits), s.rows);
+        return logits;
+    }
+
+    /**
+     * The step's attention mask and each row's rotation, for the new (last) key position: what {@link #run} takes
+     * from {@link AttentionMask#causalOrNull} and {@link #positions}.
+     */
+    private void prepareStep(DecodeBuffers s, boolean[][] keyValid) {
+        int length = keyValid[0].length, at = length - 1;
+        s.masked = false;
+        for (int b = 0; b < s.rows; b++) {
+            int seen = 0;
+            for (int j = 0; j < length; j++) {
+                boolean blocked = !keyValid[b][j] || (slidingWindow > 0 && j <= at - slidingWindow);
+                s.mask.putFloat((b * length + j) * Float.BYTES, blocked ? AttentionMask.BLOCKED : 0f);
+                s.masked |= blocked;
+                if (j < at && keyValid[b][j]) seen++;
+            }
+            rope.tables(keyValid[b][at] ? seen : 0, s.cos, s.signedSin, b * config.headDim());
+        }
     }
 
     /**

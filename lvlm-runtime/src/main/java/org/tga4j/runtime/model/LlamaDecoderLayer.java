@@ -18,6 +18,21 @@ public final class LlamaDecoderLayer {
         mlp = new LlamaMlp(p, prefix + "mlp.", c);
     }
 
+    /** {@link #forward} for one new position per row, in Java, on the step's buffers (a decode step). */
+    void decode(DecodeBuffers s, RotaryEmbedding rope, KvCache cache) {
+        inputNorm.decode(s.hidden, s.normed, s.rows);
+        attention.decode(s, rope, cache, index);
+        s.addSublayer();
+        postAttentionNorm.decode(s.hidden, s.normed, s.rows);
+        mlp.decode(s);
+        s.addSublayer();
+    }
+
+    boolean decodesInJava() {
+        return inputNorm.decodesInJava() && attention.decodesInJava() && postAttentionNorm.decodesInJava()
+                && mlp.decodesInJava();
+    }
+
     public NDArray forward(NDArray x, RotaryEmbedding rope, NDArray[] cosSin, NDArray mask, KvCache cache) {
         NDArray h = x.add(attention.forward(inputNorm.forward(x), rope, cosSin, mask, cache, index));
         return h.add(mlp.forward(postAttentionNorm.forward(h)));

@@ -2,6 +2,7 @@ package org.tga4j.runtime.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
 
 /** RMSNorm (LLaMA): {@code x / sqrt(mean(x^2) + eps) * weight}, over the last axis. */
 public final class RmsNorm {
@@ -11,6 +12,15 @@ public final class RmsNorm {
     public RmsNorm(Parameters params, String name, int dim, double eps) {
         this.weight = params.get(name, dim);
         this.eps = (float) eps;
+    }
+
+    /** {@link #forward} of {@code rows} rows of {@code x} into {@code y}, in Java (a decode step, {@link LlamaDecoder}). */
+    void decode(ByteBuffer x, ByteBuffer y, int rows) {
+        DecodeKernels.rmsNorm(x, weight, y, rows, eps);
+    }
+
+    boolean decodesInJava() {
+        return DecodeKernels.applies(weight);
     }
 
     public NDArray forward(NDArray x) {

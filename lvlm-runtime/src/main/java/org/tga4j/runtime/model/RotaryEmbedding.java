@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
 
 /**
  * Rotary position embedding (RoFormer / LLaMA, HF's "rotate_half" layout): for head dimension {@code d} and
@@ -36,6 +37,35 @@ public final class RotaryEmbedding {
         NDArray angles = positions.expandDims(-1).mul(freqs);
         NDArray sin = angles.sin();
         return new NDArray[] {angles.concat(angles, -1).expandDims(1).cos(), sin.neg().concat(sin, -1).expandDims(1)};
+    }
+
+    /**
+     * {@link #cosSin}'s tables for one position, computed in Java: {@code headDim} values of each from index
+     * {@code at} (a decode step computed in Java, see {@link LlamaDecoder}).
+     */
+    void tables(int position, float[] cos, float[] signedSin, int at) {
+        int half = headDim / 2;
+        for (int i = 0; i < half; i++) {
+            float angle = position * inverseFrequencies[i];
+            float c = (float) Math.cos(angle), s = (float) Math.sin(angle);
+            cos[at + i] = c;
+            cos[at + half + i] = c;
+            signedSin[at + i] = -s;
+            signedSin[at + half + i] = s;
+        }
+    }
+
+    /**
+     * {@link #apply} to one head of {@code headDim} floats, read from byte {@code from} of {@code source} and written
+     * from byte {@code to} of {@code target}, with the tables from index {@code at}.
+     */
+    void rotate(ByteBuffer source, int from, ByteBuffer target, int to, float[] cos, float[] signedSin, int at) {
+        int half = headDim / 2;
+        for (int i = 0; i < headDim; i++) {
+            float x = source.getFloat(from + i * Float.BYTES);
+            float swapped = source.getFloat(from + ((i + half) % headDim) * Float.BYTES);
+            target.putFloat(to + i * Float.BYTES, x * cos[at + i] + swapped * signedSin[at + i]);
+        }
     }
 
     /**

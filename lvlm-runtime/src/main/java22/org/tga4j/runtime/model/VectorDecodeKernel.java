@@ -248,6 +248,45 @@ final class VectorDecodeKernel implements DecodeKernel {
         }
     }
 
+    // ---- SwiGLU and the residual add ----
+
+    /** A vector of {@code n} floats from byte {@code offset}, the lanes past {@code n} zero. */
+    private static FloatVector load(MemorySegment m, long offset, int n) {
+        if (n >= LANES) return load(m, offset);
+        return FloatVector.fromMemorySegment(SPECIES, m, offset, ORDER, SPECIES.indexInRange(0, n));
+    }
+
+    /** Stores the first {@code n} lanes of {@code v} from byte {@code offset}. */
+    private static void store(FloatVector v, MemorySegment m, long offset, int n) {
+        if (n >= LANES) v.intoMemorySegment(m, offset, ORDER);
+        else v.intoMemorySegment(m, offset, ORDER, SPECIES.indexInRange(0, n));
+    }
+
+    @Override
+    public void swiGlu(ByteBuffer gateAndUp, ByteBuffer output, int rows, int size) {
+        MemorySegment g = MemorySegment.ofBuffer(gateAndUp), y = MemorySegment.ofBuffer(output);
+        long rowBytes = (long) size * Float.BYTES;
+        FloatVector one = broadcast(1f);
+        for (int r = 0; r < rows; r++) {
+            long gate0 = 2 * r * rowBytes, up0 = gate0 + rowBytes, y0 = r * rowBytes;
+            for (int i = 0; i < size; i += LANES) {
+                long o = (long) i * Float.BYTES;
+                FloatVector gate = load(g, gate0 + o, size - i);
+                FloatVector sigmoid = one.div(exp(gate.neg()).add(one));
+                store(gate.mul(sigmoid).mul(load(g, up0 + o, size - i)), y, y0 + o, size - i);
+            }
+        }
+    }
+
+    @Override
+    public void addInPlace(ByteBuffer into, ByteBuffer addend, int count) {
+        MemorySegment x = MemorySegment.ofBuffer(into), a = MemorySegment.ofBuffer(addend);
+        for (int i = 0; i < count; i += LANES) {
+            long o = (long) i * Float.BYTES;
+            store(load(x, o, count - i).add(load(a, o, count - i)), x, o, count - i);
+        }
+    }
+
     // ---- attention ----
 
     @Override
