@@ -22,7 +22,9 @@ import org.tga4j.runtime.config.ModelConfig;
 import org.tga4j.runtime.config.TextConfig;
 import org.tga4j.runtime.weights.Checkpoint;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code tga bench runtime}: prefill and decode throughput and peak memory of tga4j's runtime side by side with
@@ -33,8 +35,8 @@ import picocli.CommandLine.Option;
         description = "Benchmark the LLM runtime against Jlama on a generated fp32 LLaMA checkpoint "
                 + "(prefill tok/s, decode tok/s at batch 1 and batch N, peak RSS).")
 public final class BenchRuntimeCommand implements Callable<Integer> {
-    @Option(names = "--model-dir", defaultValue = "target/bench/llama-100m",
-            description = "Checkpoint to benchmark; generated (random fp32 llama) if absent (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model-dir", description = "Checkpoint to benchmark; generated (random fp32 llama of the shape"
+            + " below) if absent (default: target/bench/llama-<layers>x<hidden>-<heads>q<kv-heads>kv-v<vocab>-s<seed>).")
     Path modelDir;
 
     @Option(names = "--out", defaultValue = "target/bench/runtime",
@@ -65,23 +67,29 @@ public final class BenchRuntimeCommand implements Callable<Integer> {
     @Option(names = "--vocab", defaultValue = "32000") int vocab;
     @Option(names = "--seed", defaultValue = "0") long seed;
 
+    @Spec CommandSpec spec;
+
     @Option(names = "--child-engine", hidden = true) String childEngine;
     @Option(names = "--child-result", hidden = true) Path childResult;
 
     @Override
     public Integer call() throws Exception {
+        if (modelDir == null) {
+            modelDir = Path.of("target/bench",
+                    "llama-%dx%d-%dq%dkv-v%d-s%d".formatted(layers, hidden, heads, kvHeads, vocab, seed));
+        }
         for (String e : engines) {
             if (!e.equals("jlama") && !TgaRuntimeBench.PRECISIONS.containsKey(e)) {
                 throw new IllegalArgumentException("--engines: unknown engine '" + e + "' (tga4j, tga4j-fp16, jlama)");
             }
         }
         if (childEngine != null) {
-            EngineResult r = runEngine(childEngine, workload(vocabOf(modelDir)));
+            EngineResult r = runEngine(childEngine, workload(textConfig(modelDir).vocabSize()));
             writeAtomically(childResult, json().writeValueAsString(r));
             return 0;
         }
         ensureModel();
-        Workload w = workload(vocabOf(modelDir));
+        Workload w = workload(textConfig(modelDir).vocabSize());
         // Engines alternate round by round, each round in a fresh JVM, so load from other processes on a shared
         // machine hits both alike; each figure is the median over rounds (peak RSS: the maximum).
         Map<String, List<EngineResult>> rounds = new LinkedHashMap<>();
@@ -119,6 +127,12 @@ public final class BenchRuntimeCommand implements Callable<Integer> {
 
     private void ensureModel() {
         if (Files.exists(modelDir.resolve("config.json"))) {
+            TextConfig c = textConfig(modelDir);
+            requireShape("--layers", layers, c.numHiddenLayers());
+            requireShape("--hidden", hidden, c.hiddenSize());
+            requireShape("--heads", heads, c.numAttentionHeads());
+            requireShape("--kv-heads", kvHeads, c.numKeyValueHeads());
+            requireShape("--vocab", vocab, c.vocabSize());
             System.out.println("using the checkpoint in " + modelDir);
             return;
         }
@@ -127,8 +141,17 @@ public final class BenchRuntimeCommand implements Callable<Integer> {
         RandomModels.write(RandomModels.Spec.llama(layers, hidden, heads, kvHeads, vocab, seed), modelDir);
     }
 
+    /** A shape option given on the command line must match the existing checkpoint it would otherwise not apply to. */
+    private void requireShape(String option, int asked, int has) {
+        if (asked != has && spec.commandLine().getParseResult().hasMatchedOption(option)) {
+            throw new IllegalArgumentException(option + " " + asked + " was given, but the checkpoint in " + modelDir
+                    + " has " + has + " (config.json); the shape options apply only when the checkpoint is generated:"
+                    + " pass a new --model-dir, or leave it out");
+        }
+    }
+
     private Map<String, Object> describeModel() {
-        TextConfig c = (TextConfig) ModelConfig.load(modelDir);
+        TextConfig c = textConfig(modelDir);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("dir", modelDir.toAbsolutePath().toString());
         m.put("model_type", c.modelType());
@@ -145,11 +168,11 @@ public final class BenchRuntimeCommand implements Callable<Integer> {
         return m;
     }
 
-    private static int vocabOf(Path dir) {
+    private static TextConfig textConfig(Path dir) {
         if (!(ModelConfig.load(dir) instanceof TextConfig c)) {
             throw new IllegalArgumentException(dir + ": the runtime bench needs a text-only llama/mistral/qwen2 checkpoint");
         }
-        return c.vocabSize();
+        return c;
     }
 
     /** Runs one engine in a fresh JVM with this JVM's flags and class path; reads its result file. */

@@ -53,6 +53,10 @@ public final class DemoCommand implements Callable<Integer> {
             + " indices) instead of the one the probe finds in the foundation model.")
     String alignLayers;
 
+    @Option(names = "--llm", paramLabel = "LAYERSxWIDTH", description = "The text LLM's size (default: 4x128, 0.9M"
+            + " parameters; 4x64 with --quick), heads of 32; another size pretrains (and caches) its own foundation.")
+    String llm;
+
     @Option(names = "--no-progress", description = "Print a line per stage instead of a progress bar.")
     boolean noProgress;
 
@@ -65,6 +69,13 @@ public final class DemoCommand implements Callable<Integer> {
         if (stage1Epochs != null) s = s.withStage1Epochs(stage1Epochs);
         if (trainLlm != null) s = s.withTrainLlm(trainLlm);
         if (alignLayers != null) s = s.withAlignBand(alignLayers);
+        if (llm != null) {
+            String[] size = llm.split("x");
+            if (size.length != 2 || !size[0].matches("\\d+") || !size[1].matches("\\d+")) {
+                throw new IllegalArgumentException("--llm " + llm + ": expected LAYERSxWIDTH, e.g. 6x256");
+            }
+            s = s.withFoundation(s.foundation().withLlm(Integer.parseInt(size[0]), Integer.parseInt(size[1])));
+        }
         Path cacheRoot = cache != null ? cache : TinyWorldFoundation.defaultCacheRoot();
         var o = spec.commandLine().getOut();
         TinyWorldDemo.Outcome r = TinyWorldDemo.run(s, out, cacheRoot, !noProgress, System.out);

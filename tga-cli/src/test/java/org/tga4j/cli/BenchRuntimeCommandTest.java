@@ -65,6 +65,19 @@ class BenchRuntimeCommandTest {
     }
 
     @Test
+    void refusesShapeOptionsThatTheExistingCheckpointDoesNotHave() {
+        Path model = dir.resolve("model");
+        org.tga4j.runtime.RandomModels.write(org.tga4j.runtime.RandomModels.Spec.llama(1, 64, 4, 2, 600, 0), model);
+        StringWriter err = new StringWriter();
+        var cl = Main.newCommandLine();
+        cl.setErr(new PrintWriter(err));
+        int rc = cl.execute("bench", "runtime", "--model-dir", model.toString(), "--layers", "16", "--repeats", "0");
+        assertEquals(1, rc);
+        assertTrue(err.toString().contains("--layers 16 was given, but the checkpoint in " + model + " has 1"),
+                err.toString());
+    }
+
+    @Test
     void roundsCombineAsMediansWithMaximumMemory() {
         EngineResult a = new EngineResult("x", 1, 10, 5, 40, "batched", 100, 50, 2, 1.0);
         EngineResult b = new EngineResult("x", 3, 30, 7, 20, "batched", 300, 50, 2, 3.0);

@@ -88,7 +88,8 @@ final class FusedLinear {
 
     /** Whether {@link #decode} computes what {@link #forwardStacked} would: no part trained or hooked. */
     boolean decodesInJava() {
-        return !perPart() && DecodeKernels.applies(stackedWeight) && (stackedBias == null || DecodeKernels.applies(stackedBias));
+        return !perPart() && DecodeKernels.applies(stackedWeight)
+                && (stackedBias == null || DecodeKernels.applies(stackedBias));
     }
 
     /** One product per part, with the parts themselves (the path gradients take). */

@@ -149,12 +149,16 @@ public final class KvCache implements AutoCloseable {
 
     /**
      * Whether every layer's preallocated FLOAT32 buffers exist and hold the same positions (after a prompt pass through
-     * the whole decoder): then a decode step can be computed in Java on them.
+     * the whole decoder), each addressable by a buffer view (under 2 GiB): then a decode step can be computed in Java
+     * on them.
      */
     boolean readyForJavaDecode() {
         if (capacity == 0) return false;
         for (int l = 0; l < keys.length; l++) {
-            if (keys[l] == null || filled[l] != filled[0] || keys[l].getDataType() != DataType.FLOAT32) return false;
+            if (keys[l] == null || filled[l] != filled[0] || keys[l].getDataType() != DataType.FLOAT32
+                    || keys[l].size() > Integer.MAX_VALUE / Float.BYTES) {
+                return false;
+            }
         }
         return true;
     }

@@ -152,7 +152,6 @@ public final class LlamaDecoder {
         if (cache == null || shape.get(1) != 1 || shape.get(0) > Ops.FEW_ROWS || shape.get(0) != cache.batchSize()
                 || !cache.readyForJavaDecode() || cache.length() != cache.positions(0)
                 || cache.length() == cache.capacity()) { // full: the libtorch path reports it
-
             return false;
         }
         if (!DecodeKernels.applies(inputsEmbeds, lmHead) || LinearHooks.isHooked(lmHead) || !finalNorm.decodesInJava()) {

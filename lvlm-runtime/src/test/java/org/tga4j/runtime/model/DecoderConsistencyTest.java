@@ -67,6 +67,53 @@ class DecoderConsistencyTest {
         }
     }
 
+    /**
+     * Decode steps on a preallocated cache run in Java ({@link LlamaDecoder#decodesInJava}) where the kernel loads
+     * (JDK 22+): a left-padded batch, GQA, Qwen2's q/k/v bias and Mistral's sliding window there give each row the
+     * logits of a cache-free forward over its own tokens.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"llama", "mistral", "qwen2"})
+    void leftPaddedBatchDecodedInJavaEqualsFullRecomputeOfEachRow(String type) {
+        TextConfig c = type.equals("mistral")
+                ? new TextConfig("mistral", 64, 32, 64, 2, 4, 2, null, null, 256, 1e-5, 10000.0, false, null, 3, 1, 2,
+                        null)
+                : TinyModels.text(type, 2, 32, 4, 2, 64);
+        boolean kernel = Runtime.version().feature() >= 22;
+        try (NDManager base = NDManager.newBaseManager()) {
+            NDManager params = base.newSubManager(), m = base.newSubManager();
+            LlavaModel model = TinyModels.randomLlava(params, c, 17);
+            int[][] rows = {{1, 5, 9, 13, 17}, {1, 40}};
+            int[][] next = {{21, 25, 29, 33}, {41, 42, 43, 44}};
+            int len = 5, steps = next[0].length;
+            int[][] prompt = new int[2][len];
+            boolean[][] valid = new boolean[2][len];
+            for (int b = 0; b < 2; b++) {
+                int pad = len - rows[b].length;
+                System.arraycopy(rows[b], 0, prompt[b], pad, rows[b].length);
+                for (int t = pad; t < len; t++) valid[b][t] = true;
+            }
+            try (KvCache cache = new KvCache(m, c.numHiddenLayers(), 2, len + steps)) {
+                model.forward(m, prompt, valid, null, cache, DecoderOutput.Logits.LAST, false);
+                for (int t = 0; t < steps; t++) {
+                    int[][] step = {{next[0][t]}, {next[1][t]}};
+                    assertEquals(kernel, model.decoder().decodesInJava(model.embed(m, step, null), cache),
+                            DecodeKernels.description());
+                    NDArray logits = model.forward(m, step, allValid(2, 1), null, cache, DecoderOutput.Logits.LAST,
+                            false).logits();
+                    for (int b = 0; b < 2; b++) {
+                        int[] seq = Arrays.copyOf(rows[b], rows[b].length + t + 1);
+                        System.arraycopy(next[b], 0, seq, rows[b].length, t + 1);
+                        NDArray full = model.forward(m, new int[][] {seq}, allValid(1, seq.length), null, null,
+                                DecoderOutput.Logits.LAST, false).logits();
+                        assertArrayEquals(full.toFloatArray(), logits.get(b).toFloatArray(), 1e-4f,
+                                type + " row " + b + " step " + t);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void batchedGenerationWithLeftPaddingEqualsOneByOne() {
         try (NDManager base = NDManager.newBaseManager()) {

@@ -126,6 +126,12 @@ public final class TinyWorldDemo {
                     alignBand);
         }
 
+        public Settings withFoundation(TinyWorldFoundation.Spec spec) {
+            return new Settings(seed, images, imageSize, spec, stage1Epochs, stage2Epochs, stage1Batch, stage2Batch,
+                    stage1Lr, stage2Lr, trainLlm, stage1TrainLlm, hazardousInstruct, maxNewTokens, evalBatch, probeItems,
+                    alignBand);
+        }
+
         public Settings withAlignBand(String band) {
             return new Settings(seed, images, imageSize, foundation, stage1Epochs, stage2Epochs, stage1Batch, stage2Batch,
                     stage1Lr, stage2Lr, trainLlm, stage1TrainLlm, hazardousInstruct, maxNewTokens, evalBatch, probeItems, band);

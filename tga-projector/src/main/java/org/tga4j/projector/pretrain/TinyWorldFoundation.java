@@ -73,6 +73,17 @@ public final class TinyWorldFoundation {
             return new Spec(800, 4, 128, 4, 2, 8, 3e-3, 4, 128, 16, 2, 128, 16, 32, 1e-3, "llava_v1", 1);
         }
 
+        /** This specification with a text LLM of {@code layers} decoder layers of width {@code hidden} (heads of 32). */
+        public Spec withLlm(int layers, int hidden) {
+            if (layers < 1 || hidden < 32 || hidden % 32 != 0) {
+                throw new IllegalArgumentException("LLM size " + layers + "x" + hidden
+                        + ": need at least 1 layer and a width that is a multiple of 32 (the head size)");
+            }
+            return new Spec(vocab, layers, hidden, hidden / 32, textEpochs, textBatch, textLr, visionLayers,
+                    visionHidden, patchSize, clipTextLayers, clipTextHidden, clipEpochs, clipBatch, clipLr, template,
+                    seed);
+        }
+
         /** Small and short, for {@code tga demo --quick} and tests. */
         public static Spec quick() {
             return new Spec(600, 4, 64, 4, 1, 8, 3e-3, 2, 64, 16, 1, 64, 10, 32, 1e-3, "llava_v1", 1);
