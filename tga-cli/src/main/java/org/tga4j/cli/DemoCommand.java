@@ -57,6 +57,12 @@ public final class DemoCommand implements Callable<Integer> {
             + " parameters; 4x64 with --quick), heads of 32; another size pretrains (and caches) its own foundation.")
     String llm;
 
+    @Option(names = "--llm-epochs", description = "Text LLM pretraining epochs (default: 2, or 1 with --quick).")
+    Integer llmEpochs;
+
+    @Option(names = "--llm-lr", description = "Text LLM peak learning rate (default: 3e-3).")
+    Double llmLr;
+
     @Option(names = "--no-progress", description = "Print a line per stage instead of a progress bar.")
     boolean noProgress;
 
@@ -75,6 +81,10 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--llm " + llm + ": expected LAYERSxWIDTH, e.g. 6x256");
             }
             s = s.withFoundation(s.foundation().withLlm(Integer.parseInt(size[0]), Integer.parseInt(size[1])));
+        }
+        if (llmEpochs != null || llmLr != null) {
+            s = s.withFoundation(s.foundation().withLlmTraining(llmEpochs != null ? llmEpochs : s.foundation().textEpochs(),
+                    llmLr != null ? llmLr : s.foundation().textLr()));
         }
         Path cacheRoot = cache != null ? cache : TinyWorldFoundation.defaultCacheRoot();
         var o = spec.commandLine().getOut();

@@ -22,6 +22,13 @@ interface DecodeKernel {
             int from, int to);
 
     /**
+     * {@link #multiply} with a FLOAT16 {@code weight} ({@link WeightPrecision#FLOAT16}): each weight widened exactly
+     * to FLOAT32, so the result is {@link #multiply}'s with the widened weight, bit for bit.
+     */
+    void multiplyHalf(ByteBuffer weight, ByteBuffer input, ByteBuffer output, int inFeatures, int outFeatures,
+            int rows, int from, int to);
+
+    /**
      * Attention of one query position per row over the first {@code length} cached positions,
      * {@code softmax(q k^T * scale + mask) v}, each query head reading key/value head
      * {@code head / (heads / kvHeads)}; for the (row, head) pairs {@code from <= row * heads + head < to}.

@@ -86,9 +86,12 @@ final class FusedLinear {
         DecodeKernels.multiply(x, stackedWeight, stackedBias, y, rows);
     }
 
-    /** Whether {@link #decode} computes what {@link #forwardStacked} would: no part trained or hooked. */
-    boolean decodesInJava() {
-        return !perPart() && DecodeKernels.applies(stackedWeight)
+    /**
+     * Whether {@link #decode} of {@code rows} rows computes what {@link #forwardStacked} would: no part trained or
+     * hooked.
+     */
+    boolean decodesInJava(int rows) {
+        return !perPart() && DecodeKernels.appliesToWeight(stackedWeight, rows)
                 && (stackedBias == null || DecodeKernels.applies(stackedBias));
     }
 

@@ -99,8 +99,8 @@ public final class LlamaAttention {
         DecodeKernels.multiply(s.attended, wo, bo, s.sublayer, s.rows);
     }
 
-    boolean decodesInJava() {
-        return qkv.decodesInJava() && DecodeKernels.applies(wo) && !LinearHooks.isHooked(wo)
+    boolean decodesInJava(int rows) {
+        return qkv.decodesInJava(rows) && DecodeKernels.appliesToWeight(wo, rows) && !LinearHooks.isHooked(wo)
                 && (bo == null || DecodeKernels.applies(bo));
     }
 

@@ -144,8 +144,9 @@ public final class LlamaDecoder {
 
     /**
      * Whether {@link #forward} computes this step in Java ({@link #decodeInJava}): one new position for each of up to
-     * {@link Ops#FEW_ROWS} rows, after a prompt pass that filled the cache's preallocated buffers; FLOAT32 weights,
-     * none trained or hooked (LoRA), no autograd recording; the decode kernel loaded ({@link DecodeKernels}).
+     * {@link Ops#FEW_ROWS} rows, after a prompt pass that filled the cache's preallocated buffers; FLOAT32 weights
+     * (linear ones FLOAT32 or FLOAT16), none trained or hooked (LoRA), no autograd recording; the decode kernel loaded
+     * ({@link DecodeKernels}).
      */
     boolean decodesInJava(NDArray inputsEmbeds, KvCache cache) {
         Shape shape = inputsEmbeds.getShape();
@@ -154,10 +155,12 @@ public final class LlamaDecoder {
                 || cache.length() == cache.capacity()) { // full: the libtorch path reports it
             return false;
         }
-        if (!DecodeKernels.applies(inputsEmbeds, lmHead) || LinearHooks.isHooked(lmHead) || !finalNorm.decodesInJava()) {
+        int rows = (int) shape.get(0);
+        if (!DecodeKernels.applies(inputsEmbeds) || !DecodeKernels.appliesToWeight(lmHead, rows)
+                || LinearHooks.isHooked(lmHead) || !finalNorm.decodesInJava()) {
             return false;
         }
-        for (LlamaDecoderLayer layer : layers) if (!layer.decodesInJava()) return false;
+        for (LlamaDecoderLayer layer : layers) if (!layer.decodesInJava(rows)) return false;
         return true;
     }
 

@@ -28,9 +28,9 @@ public final class LlamaDecoderLayer {
         s.addSublayer();
     }
 
-    boolean decodesInJava() {
-        return inputNorm.decodesInJava() && attention.decodesInJava() && postAttentionNorm.decodesInJava()
-                && mlp.decodesInJava();
+    boolean decodesInJava(int rows) {
+        return inputNorm.decodesInJava() && attention.decodesInJava(rows) && postAttentionNorm.decodesInJava()
+                && mlp.decodesInJava(rows);
     }
 
     public NDArray forward(NDArray x, RotaryEmbedding rope, NDArray[] cosSin, NDArray mask, KvCache cache) {

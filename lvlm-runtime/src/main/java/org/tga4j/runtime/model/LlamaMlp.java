@@ -25,8 +25,9 @@ public final class LlamaMlp {
         DecodeKernels.multiply(s.gated, down, null, s.sublayer, s.rows);
     }
 
-    boolean decodesInJava() {
-        return gateAndUp.decodesInJava() && DecodeKernels.applies(down) && !LinearHooks.isHooked(down);
+    boolean decodesInJava(int rows) {
+        return gateAndUp.decodesInJava(rows) && DecodeKernels.appliesToWeight(down, rows)
+                && !LinearHooks.isHooked(down);
     }
 
     public NDArray forward(NDArray x) {

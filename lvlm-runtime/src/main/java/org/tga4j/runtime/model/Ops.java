@@ -30,12 +30,13 @@ public final class Ops {
     /**
      * {@code x W^T + b} over the last axis (torch.nn.functional.linear); {@code bias} may be null. A {@link LinearHook}
      * attached to {@code weight} (e.g. a LoRA adapter) adds its term to the result. Up to {@link #FEW_ROWS} FLOAT32
-     * rows outside autograd (decode steps) are multiplied by {@link DecodeKernels} where the JVM can run it.
+     * rows outside autograd (decode steps) are multiplied by {@link DecodeKernels} where the JVM can run it, with a
+     * FLOAT32 or FLOAT16 weight.
      */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
         Shape shape = x.getShape();
         long rows = shape.size() / shape.get(shape.dimension() - 1);
-        NDArray y = rows <= FEW_ROWS && DecodeKernels.applies(x, weight)
+        NDArray y = rows <= FEW_ROWS && DecodeKernels.applies(x) && DecodeKernels.appliesToWeight(weight, rows)
                 ? DecodeKernels.linear(x, weight, bias, (int) rows)
                 : TorchThreads.parallel(() -> product(x, weight, bias, rows));
         LinearHook hook = LinearHooks.find(weight);

@@ -8,9 +8,10 @@ package org.tga4j.runtime.model;
  * <ul>
  *   <li>{@link #FLOAT32}: the default, and what training needs.</li>
  *   <li>{@link #FLOAT16}: half the memory (a 7B LLaVA's language model in ~14 GB instead of ~27 GB) and, at batch 1,
- *       about twice the decode speed on CPU, where a decode step is bound by reading the weights. Products of up to
- *       {@link Ops#FEW_ROWS} rows (decode steps) run in FLOAT16 with FLOAT32 accumulation; longer inputs (prefill)
- *       widen each weight to FLOAT32 for the one product, since CPU libtorch multiplies long FLOAT16 inputs ~3x slower.
+ *       about twice the decode speed on CPU, where a decode step is bound by reading the weights. Decode steps of 2 to
+ *       {@link Ops#FEW_ROWS} rows run in the Java decode kernel, which widens each weight tile to FLOAT32 exactly;
+ *       one row runs libtorch's FLOAT16 product (FLOAT32 accumulation); longer inputs (prefill) widen each weight to
+ *       FLOAT32 for the one product, since CPU libtorch multiplies long FLOAT16 inputs ~3x slower.
  *       Inference only: such weights cannot be trained.</li>
  * </ul>
  */

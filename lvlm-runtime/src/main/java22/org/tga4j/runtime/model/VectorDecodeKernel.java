@@ -6,8 +6,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -34,6 +36,11 @@ final class VectorDecodeKernel implements DecodeKernel {
     private static final long VECTOR_BYTES = SPECIES.vectorByteSize();
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED;
+    /** As many FLOAT16 (as shorts) and int lanes as {@link #SPECIES} has float lanes. */
+    private static final VectorSpecies<Short> HALVES = VectorSpecies.of(short.class,
+            VectorShape.forBitSize(LANES * Short.SIZE));
+    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, SPECIES.vectorShape());
 
     @Override
     public String description() {
@@ -69,7 +76,18 @@ final class VectorDecodeKernel implements DecodeKernel {
     @Override
     public void multiply(ByteBuffer weight, ByteBuffer input, ByteBuffer output, int inFeatures, int outFeatures,
             int rows, int from, int to) {
-        Product p = new Product(MemorySegment.ofBuffer(weight), MemorySegment.ofBuffer(input),
+        multiply(weight, false, input, output, inFeatures, outFeatures, rows, from, to);
+    }
+
+    @Override
+    public void multiplyHalf(ByteBuffer weight, ByteBuffer input, ByteBuffer output, int inFeatures, int outFeatures,
+            int rows, int from, int to) {
+        multiply(weight, true, input, output, inFeatures, outFeatures, rows, from, to);
+    }
+
+    private static void multiply(ByteBuffer weight, boolean half, ByteBuffer input, ByteBuffer output, int inFeatures,
+            int outFeatures, int rows, int from, int to) {
+        Product p = new Product(MemorySegment.ofBuffer(weight), half, MemorySegment.ofBuffer(input),
                 MemorySegment.ofBuffer(output), inFeatures, outFeatures, rows);
         // Each weight row is multiplied with every input row while it is in the core's cache: groups of four input
         // rows two weight rows at a time (six loads per eight multiply-adds), the rest one weight row at a time.
@@ -78,7 +96,11 @@ final class VectorDecodeKernel implements DecodeKernel {
         for (int tile = from; tile < to; tile += Product.TILE_ROWS) {
             int tileEnd = Math.min(to, tile + Product.TILE_ROWS);
             int groups = rows - rows % 4;
-            if (groups > 0) p.touch(tile, tileEnd);
+            if (half) {
+                p.widen(tile, tileEnd);
+            } else if (groups > 0) {
+                p.touch(tile, tileEnd);
+            }
             int r = tile;
             for (; r + 2 <= tileEnd; r += 2) {
                 for (int b = 0; b < groups; b += 4) p.twoByFour(r, b, tile);
@@ -93,18 +115,37 @@ final class VectorDecodeKernel implements DecodeKernel {
         }
     }
 
+    /**
+     * Each thread's FLOAT32 copy of a tile of FLOAT16 weight rows ({@link Product#widen}), in native memory: with a
+     * heap segment among them, the micro-kernels' loads saw two kinds of segment and ran 20x slower, FLOAT32 products
+     * included.
+     */
+    private static final ThreadLocal<MemorySegment> WIDENED = ThreadLocal.withInitial(() -> MemorySegment.NULL);
+
     /** One product's operands; its micro-kernels each compute a block of partial sums of a tile of weight rows. */
     private static final class Product {
         static final int TILE_ROWS = 32;
         static final int CACHE_LINE_BYTES = 64;
-        final MemorySegment w, x, y;
-        final int out, rows;
+        /** The weights as given: FLOAT32, or FLOAT16 when {@link #half}. */
+        final MemorySegment weights;
+        final boolean half;
+        final MemorySegment x, y;
+        final int in, out, rows;
         final long rowBytes, vectorBytes;
         /** Per (weight row of the tile, input row): a vector of partial sums. */
         final float[] partials;
+        /**
+         * The FLOAT32 weight rows the micro-kernels read, from row {@link #origin} on: {@link #weights} itself
+         * (origin 0), or the current tile widened from FLOAT16 (origin: the tile's first row).
+         */
+        MemorySegment w;
+        int origin;
 
-        Product(MemorySegment w, MemorySegment x, MemorySegment y, int in, int out, int rows) {
-            this.w = w;
+        Product(MemorySegment weights, boolean half, MemorySegment x, MemorySegment y, int in, int out, int rows) {
+            this.weights = weights;
+            this.half = half;
+            this.w = weights;
+            this.in = in;
             this.x = x;
             this.y = y;
             this.out = out;
@@ -131,6 +172,22 @@ final class VectorDecodeKernel implements DecodeKernel {
             touched += sum;
         }
 
+        /**
+         * Widens FLOAT16 weight rows {@code from..to-1} into this thread's FLOAT32 tile, which the micro-kernels then
+         * read: each weight is converted once per tile, not once per input row it multiplies.
+         */
+        void widen(int from, int to) {
+            MemorySegment tile = WIDENED.get();
+            if (tile.byteSize() < (to - from) * rowBytes) {
+                ByteBuffer buffer = ByteBuffer.allocateDirect(Math.toIntExact(TILE_ROWS * rowBytes));
+                WIDENED.set(tile = MemorySegment.ofBuffer(buffer));
+            }
+            w = tile;
+            origin = from;
+            long halfRowBytes = (long) in * Short.BYTES;
+            for (int r = from; r < to; r++) widenRow(weights, r * halfRowBytes, w, (r - from) * rowBytes, in);
+        }
+
         int partial(int r, int b, int tile) {
             return ((r - tile) * rows + b) * LANES;
         }
@@ -140,7 +197,7 @@ final class VectorDecodeKernel implements DecodeKernel {
 
         /** Weight rows {@code r, r+1} times input rows {@code b..b+3}. */
         void twoByFour(int r, int b, int tile) {
-            long w0 = r * rowBytes, w1 = w0 + rowBytes;
+            long w0 = (r - origin) * rowBytes, w1 = w0 + rowBytes;
             long x0 = b * rowBytes, x1 = x0 + rowBytes, x2 = x1 + rowBytes, x3 = x2 + rowBytes;
             FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
             FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0, f0 = a0, f1 = a0, f2 = a0, f3 = a0;
@@ -184,7 +241,8 @@ final class VectorDecodeKernel implements DecodeKernel {
 
         /** Weight row {@code r} times input rows {@code b..b+3}. */
         void oneByFour(int r, int b, int tile) {
-            long w0 = r * rowBytes, x0 = b * rowBytes, x1 = x0 + rowBytes, x2 = x1 + rowBytes, x3 = x2 + rowBytes;
+            long w0 = (r - origin) * rowBytes;
+            long x0 = b * rowBytes, x1 = x0 + rowBytes, x2 = x1 + rowBytes, x3 = x2 + rowBytes;
             FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0;
             for (long o = 0; o < vectorBytes; o += VECTOR_BYTES) {
                 FloatVector v = load(w, w0 + o);
@@ -208,7 +266,7 @@ final class VectorDecodeKernel implements DecodeKernel {
 
         /** Weight row {@code r} times input row {@code b}. */
         void oneByOne(int r, int b, int tile) {
-            long w0 = r * rowBytes, x0 = b * rowBytes;
+            long w0 = (r - origin) * rowBytes, x0 = b * rowBytes;
             FloatVector a = FloatVector.zero(SPECIES), e = a;
             for (long o = 0; o < vectorBytes; o += VECTOR_BYTES) {
                 a = load(w, w0 + o).fma(load(x, x0 + o), a);
@@ -223,13 +281,36 @@ final class VectorDecodeKernel implements DecodeKernel {
             for (int r = tile; r < tileEnd; r++) {
                 for (int b = 0; b < rows; b++) {
                     float sum = sumLanes(partials, partial(r, b, tile));
-                    long w0 = r * rowBytes, x0 = b * rowBytes;
+                    long w0 = (r - origin) * rowBytes, x0 = b * rowBytes;
                     for (long o = vectorBytes; o < rowBytes; o += Float.BYTES) {
                         sum = Math.fma(w.get(FLOAT, w0 + o), x.get(FLOAT, x0 + o), sum);
                     }
                     y.set(FLOAT, ((long) b * out + r) * Float.BYTES, sum);
                 }
             }
+        }
+    }
+
+    /**
+     * Converts {@code n} FLOAT16 values from byte {@code from} of {@code source} to FLOAT32 from byte {@code to} of
+     * {@code target}, exactly ({@link Float#float16ToFloat}'s results), a vector at a time: a half's magnitude bits
+     * shifted into a float's place read as a float 2^-112 times the half's value (subnormals included), so one
+     * multiplication rescales them; infinities and NaNs keep an all-ones exponent; the sign is put back last.
+     */
+    static void widenRow(MemorySegment source, long from, MemorySegment target, long to, int n) {
+        int i = 0;
+        for (; i + LANES <= n; i += LANES) {
+            ShortVector halves = ShortVector.fromMemorySegment(HALVES, source, from + (long) i * Short.BYTES, ORDER);
+            IntVector h = (IntVector) halves.convertShape(VectorOperators.S2I, INTS, 0);
+            IntVector magnitude = h.and(0x7fff), shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
+            IntVector bits = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .blend(shifted.or(0x7f800000), magnitude.compare(VectorOperators.GE, 0x7c00));
+            bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats()
+                    .intoMemorySegment(target, to + (long) i * Float.BYTES, ORDER);
+        }
+        for (; i < n; i++) {
+            target.set(FLOAT, to + (long) i * Float.BYTES,
+                    Float.float16ToFloat(source.get(HALF, from + (long) i * Short.BYTES)));
         }
     }
 

@@ -46,6 +46,28 @@ class DecodeKernelsTest {
         }
     }
 
+    /**
+     * A FLOAT16 weight ({@link WeightPrecision#FLOAT16}) multiplies as its exact FLOAT32 widening would, bit for bit:
+     * random weights plus the values a conversion gets wrong first (subnormals, the largest half, signed zeros,
+     * infinities, NaN), with and without leftover features and weight rows.
+     */
+    @ParameterizedTest
+    @CsvSource({"1, 37, 13", "3, 64, 200", "4, 130, 9", "8, 768, 70", "16, 19, 45"})
+    void float16WeightsMultiplyAsTheirFloat32Widening(int rows, int in, int out) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] values = m.randomNormal(new Shape(out, in)).toFloatArray();
+            float[] special = {0x1p-24f, -0x1p-24f, 0x1.ff8p-15f, 6.1035156e-5f, 65504f, -65504f, 0f, -0f,
+                    Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
+            System.arraycopy(special, 0, values, 0, Math.min(special.length, values.length));
+            NDArray half = m.create(values, new Shape(out, in)).toType(ai.djl.ndarray.types.DataType.FLOAT16, false);
+            NDArray widened = half.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+            NDArray x = m.randomNormal(new Shape(rows, in)), b = m.randomNormal(new Shape(out));
+            assertTrue(DecodeKernels.appliesToWeight(half, rows) == rows >= DecodeKernels.HALF_MIN_ROWS);
+            assertArrayEquals(DecodeKernels.linear(x, widened, b, rows).toFloatArray(),
+                    DecodeKernels.linear(x, half, b, rows).toFloatArray(), 0f);
+        }
+    }
+
     /** A batched decode step computes each sequence's row exactly as that sequence alone would. */
     @Test
     void eachRowIsIndependentOfTheBatch() {

@@ -84,6 +84,16 @@ public final class TinyWorldFoundation {
                     seed);
         }
 
+        /** This specification with the text LLM trained for {@code epochs} epochs at peak learning rate {@code lr}. */
+        public Spec withLlmTraining(int epochs, double lr) {
+            if (epochs < 1 || !(lr > 0)) {
+                throw new IllegalArgumentException("LLM training: need at least 1 epoch and a positive learning rate, got "
+                        + epochs + " and " + lr);
+            }
+            return new Spec(vocab, llmLayers, llmHidden, llmHeads, epochs, textBatch, lr, visionLayers, visionHidden,
+                    patchSize, clipTextLayers, clipTextHidden, clipEpochs, clipBatch, clipLr, template, seed);
+        }
+
         /** Small and short, for {@code tga demo --quick} and tests. */
         public static Spec quick() {
             return new Spec(600, 4, 64, 4, 1, 8, 3e-3, 2, 64, 16, 1, 64, 10, 32, 1e-3, "llava_v1", 1);
