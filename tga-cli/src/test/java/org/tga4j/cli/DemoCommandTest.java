@@ -27,6 +27,27 @@ import org.tga4j.runtime.text.TextTokenizer;
 class DemoCommandTest {
     @TempDir Path dir;
 
+    /** The foundation-size options reach the specification (and with it the cache key); bad sizes are refused. */
+    @Test
+    void llmOptionsSizeTheFoundationAndRejectBadValues() {
+        TinyWorldFoundation.Spec spec = TinyWorldFoundation.Spec.defaults().withLlm(6, 256).withLlmTraining(3, 1e-3);
+        assertEquals(List.of(6, 256, 8, 3), List.of(spec.llmLayers(), spec.llmHidden(), spec.llmHeads(),
+                spec.textEpochs()));
+        assertEquals(1e-3, spec.textLr());
+        for (String[] bad : List.of(new String[] {"--llm", "6xabc"}, new String[] {"--llm", "6x100"},
+                new String[] {"--llm-epochs", "0"})) {
+            StringWriter err = new StringWriter();
+            var cl = Main.newCommandLine();
+            cl.setErr(new PrintWriter(err));
+            List<String> args = new java.util.ArrayList<>(List.of("demo", "--out", dir.resolve("never").toString()));
+            args.addAll(List.of(bad));
+            assertEquals(1, cl.execute(args.toArray(String[]::new)), String.join(" ", bad));
+            assertTrue(err.toString().contains(bad[0].equals("--llm") ? "LLM size" : "LLM training")
+                    || err.toString().contains("expected LAYERSxWIDTH"), err.toString());
+            assertFalse(Files.exists(dir.resolve("never").resolve("world")), "nothing ran");
+        }
+    }
+
     @Test
     void quickDemoRunsEveryStageAndWritesAReport() throws Exception {
         Path out = dir.resolve("demo"), cache = dir.resolve("cache");
