@@ -68,6 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        TinyWorldDemo.useOneTorchThread();
         TinyWorldDemo.Settings s = quick ? TinyWorldDemo.Settings.quick(seed) : TinyWorldDemo.Settings.defaults(seed);
         if (images != null) s = s.withImages(images);
         if (hazardousInstruct != null) s = s.withHazardousInstruct(hazardousInstruct);

@@ -8,6 +8,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.tga4j.datasets.tinyworld.Split;
 import org.tga4j.datasets.tinyworld.TinyWorldConfig;
 import org.tga4j.datasets.tinyworld.TinyWorldGenerator;
+import org.tga4j.cli.demo.TinyWorldDemo;
 import org.tga4j.projector.pretrain.TinyWorldFoundation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -111,6 +112,7 @@ public final class TinyWorldCommand implements Runnable {
 
         @Override
         public Integer call() {
+            TinyWorldDemo.useOneTorchThread();
             TinyWorldFoundation.Spec s = quick ? TinyWorldFoundation.Spec.quick() : TinyWorldFoundation.Spec.defaults();
             var o = spec.commandLine().getOut();
             TinyWorldFoundation.Foundation f;

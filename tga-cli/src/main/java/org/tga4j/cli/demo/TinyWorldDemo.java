@@ -40,6 +40,7 @@ import org.tga4j.retrieval.LeakGuard;
 import org.tga4j.retrieval.ProgressListener;
 import org.tga4j.retrieval.TgaAugmenter;
 import org.tga4j.runtime.ModelWriter;
+import org.tga4j.runtime.model.TorchThreads;
 import org.tga4j.runtime.model.WeightPrecision;
 
 /**
@@ -136,6 +137,16 @@ public final class TinyWorldDemo {
             return new Settings(seed, images, imageSize, foundation, stage1Epochs, stage2Epochs, stage1Batch, stage2Batch,
                     stage1Lr, stage2Lr, trainLlm, stage1TrainLlm, hazardousInstruct, maxNewTokens, evalBatch, probeItems, band);
         }
+    }
+
+    /**
+     * Runs libtorch on one thread in this JVM unless {@code -Dai.djl.pytorch.num_threads} says otherwise (the CLI's
+     * TinyWorld commands call it first). TinyWorld's models are so small that a second thread costs more than it gives
+     * (the warm demo: 196 s on two threads, 173 s on one), and with one thread the trained models, and so the demo's
+     * numbers, do not depend on how many cores the machine has.
+     */
+    public static void useOneTorchThread() {
+        TorchThreads.defaultTo(1);
     }
 
     /** The stages in order, with their expected share of a cold default run. */

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.tga4j.runtime.LlavaAssembler;
 import org.tga4j.runtime.ModelWriter;
 import org.tga4j.runtime.RandomModels;
+import org.tga4j.runtime.model.TorchThreads;
 import org.tga4j.runtime.text.BpeTokenizerTrainer;
 import org.tga4j.runtime.text.ChatTemplates;
 
@@ -32,7 +33,7 @@ import org.tga4j.runtime.text.ChatTemplates;
  * tower) trained contrastively on all training image–caption pairs; and the untrained LLaVA they make together (CLIP
  * vision tower + fresh projector + the LLM), the starting point of both the baseline and TGA. All four are ordinary HF
  * checkpoints. The cache entry is keyed by the SHA-256 of the world's {@code world.json} (seed, configuration, file
- * hashes) and the specification, and appears atomically when complete.
+ * hashes), the specification and libtorch's thread count, and appears atomically when complete.
  */
 public final class TinyWorldFoundation {
     /** Bump when the recipe changes in a way the specification does not capture. */
@@ -137,6 +138,9 @@ public final class TinyWorldFoundation {
             d.update(Files.readAllBytes(world.resolve("world.json")));
             d.update(JSON.writeValueAsBytes(spec));
             d.update(("recipe " + RECIPE_VERSION).getBytes(StandardCharsets.UTF_8));
+            // libtorch's parallel reductions add in an order that depends on its thread count: models trained on
+            // another count differ.
+            d.update(("torch threads " + TorchThreads.current()).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d.digest()).substring(0, 16);
         } catch (IOException e) {
             throw new UncheckedIOException(world + ": cannot read world.json: " + e.getMessage(), e);
