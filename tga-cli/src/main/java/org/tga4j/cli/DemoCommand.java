@@ -84,8 +84,9 @@ public final class DemoCommand implements Callable<Integer> {
             s = s.withFoundation(s.foundation().withLlm(Integer.parseInt(size[0]), Integer.parseInt(size[1])));
         }
         if (llmEpochs != null || llmLr != null) {
-            s = s.withFoundation(s.foundation().withLlmTraining(llmEpochs != null ? llmEpochs : s.foundation().textEpochs(),
-                    llmLr != null ? llmLr : s.foundation().textLr()));
+            TinyWorldFoundation.Spec f = s.foundation();
+            s = s.withFoundation(f.withLlmTraining(llmEpochs != null ? llmEpochs : f.textEpochs(),
+                    llmLr != null ? llmLr : f.textLr()));
         }
         Path cacheRoot = cache != null ? cache : TinyWorldFoundation.defaultCacheRoot();
         var o = spec.commandLine().getOut();

@@ -67,13 +67,15 @@ final class DecodeKernels {
 
     /** Whether the kernel may compute with these FLOAT32 CPU arrays: loaded, and no autograd recording. */
     static boolean applies(NDArray... arrays) {
-        if (KERNEL == null) return false;
-        for (NDArray a : arrays) {
-            if (a.getDataType() != DataType.FLOAT32 || a.hasGradient() || !Device.cpu().equals(a.getDevice())) {
-                return false;
-            }
-        }
-        return !JniUtils.isGradMode();
+        for (NDArray a : arrays) if (a.getDataType() != DataType.FLOAT32) return false;
+        return usable(arrays);
+    }
+
+    /** Whether the kernel is loaded, nothing records autograd, and {@code arrays} are CPU arrays without gradients. */
+    private static boolean usable(NDArray... arrays) {
+        if (KERNEL == null || JniUtils.isGradMode()) return false;
+        for (NDArray a : arrays) if (a.hasGradient() || !Device.cpu().equals(a.getDevice())) return false;
+        return true;
     }
 
     /**
@@ -83,19 +85,14 @@ final class DecodeKernels {
      */
     static final int HALF_MIN_ROWS = 2;
 
-    /** {@link #appliesToWeight(NDArray)} for a product of {@code rows} input rows. */
-    static boolean appliesToWeight(NDArray weight, long rows) {
-        return appliesToWeight(weight) && (weight.getDataType() != DataType.FLOAT16 || rows >= HALF_MIN_ROWS);
-    }
-
     /**
-     * Whether the kernel may multiply by this linear weight: a FLOAT32 one as {@link #applies}, or a FLOAT16 one
-     * ({@link WeightPrecision#FLOAT16}), which it widens to FLOAT32 as it reads it.
+     * Whether the kernel may multiply {@code rows} input rows by this linear weight: a FLOAT32 one as {@link #applies},
+     * or a FLOAT16 one ({@link WeightPrecision#FLOAT16}), which it widens to FLOAT32 as it reads it, from
+     * {@link #HALF_MIN_ROWS} rows on.
      */
-    private static boolean appliesToWeight(NDArray weight) {
+    static boolean appliesToWeight(NDArray weight, long rows) {
         if (weight.getDataType() != DataType.FLOAT16) return applies(weight);
-        return KERNEL != null && !weight.hasGradient() && Device.cpu().equals(weight.getDevice())
-                && !JniUtils.isGradMode();
+        return rows >= HALF_MIN_ROWS && usable(weight);
     }
 
     /**

@@ -70,13 +70,10 @@ public final class TorchThreads {
      * Sets the count to {@code threads} unless {@code -D}{@value #PROPERTY} set one; before anything has computed (the
      * count is resolved once per JVM). For jobs whose results must not depend on the machine's number of cores:
      * libtorch's parallel reductions add in an order that depends on the thread count.
-     *
-     * @return whether the count is now {@code threads}
      */
-    public static boolean defaultTo(int threads) {
+    public static void defaultTo(int threads) {
         synchronized (TorchThreads.class) {
             if (count == 0 && System.getProperty(PROPERTY) == null) System.setProperty(PROPERTY, "" + threads);
-            return count() == threads;
         }
     }
 
