@@ -1,11 +1,9 @@
 package org.tga4j.projector;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,7 +53,7 @@ public final class TrainStep {
         DataType dtype = model.projector().values().iterator().next().getDataType();
         NDArray features = visionFeatures(m, batch, dtype);
         List<NDArray> captionMeans = captionMeans(m, batch);
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        try (Autograd gc = Autograd.record()) {
             NDArray imageEmbeds = features == null ? null : lm.projector().forward(features);
             DecoderOutput out = lm.forward(m, batch.ids(), batch.valid(), imageEmbeds, null,
                     DecoderOutput.Logits.NONE, true);

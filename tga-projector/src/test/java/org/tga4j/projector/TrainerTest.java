@@ -162,6 +162,41 @@ class TrainerTest {
     }
 
     @Test
+    void baselineAndTgaTrainedAtOnceEndBitIdenticalToTheSameRunsOneAfterTheOther() throws Exception {
+        Map<String, Path> alone = new java.util.LinkedHashMap<>(), atOnce = new java.util.LinkedHashMap<>();
+        for (String method : List.of(TrainConfig.BASELINE, TrainConfig.TGA)) {
+            Path out = tmp.resolve("alone-" + method);
+            new Trainer(stage1(out, method), null).run(false);
+            alone.put(method, out);
+            atOnce.put(method, tmp.resolve("at-once-" + method));
+        }
+        TrainingThreads.Both<Trainer.Result, Trainer.Result> both = TrainingThreads.both(
+                () -> new Trainer(stage1(atOnce.get(TrainConfig.BASELINE), TrainConfig.BASELINE), null).run(false),
+                () -> new Trainer(stage1(atOnce.get(TrainConfig.TGA), TrainConfig.TGA), null).run(false));
+        assertEquals(4, both.first().steps());
+        assertEquals(4, both.second().steps());
+        for (String method : alone.keySet()) {
+            for (String f : List.of("mm_projector.safetensors", "optimizer.safetensors")) {
+                Map<String, float[]> a = Checkpoints.readTensors(alone.get(method).resolve("checkpoint").resolve(f));
+                Map<String, float[]> b = Checkpoints.readTensors(atOnce.get(method).resolve("checkpoint").resolve(f));
+                assertEquals(a.keySet(), b.keySet());
+                for (String k : a.keySet()) assertArrayEquals(a.get(k), b.get(k), method + " " + f + " " + k);
+            }
+        }
+    }
+
+    @Test
+    void aTrainingThatFailsOnItsOwnThreadFailsTheCallAfterTheOtherFinishes() {
+        Path out = tmp.resolve("beside-a-failure");
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class, () -> TrainingThreads.both(
+                () -> new Trainer(stage1(out, TrainConfig.BASELINE), null).run(false),
+                () -> new Trainer(stage1(tmp.resolve("bad"), TrainConfig.TGA)
+                        .withOverrides(Map.of("data", tmp.resolve("missing.json").toString())), null).run(false)));
+        assertTrue(e.getMessage().contains("missing.json"), e.getMessage());
+        assertEquals(4, Checkpoints.readState(out).step(), "the other training ran to its end");
+    }
+
+    @Test
     void aPoisonedBatchStopsTheRunAndKeepsTheLastGoodCheckpoint() throws Exception {
         Path out = tmp.resolve("poison");
         TrainConfig cfg = stage1(out, "tga").withOverrides(Map.of("maxSteps", 5, "saveEvery", 2));

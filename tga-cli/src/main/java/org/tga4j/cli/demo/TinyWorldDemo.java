@@ -30,6 +30,7 @@ import org.tga4j.projector.LayerBand;
 import org.tga4j.projector.TrainConfig;
 import org.tga4j.projector.TrainListener;
 import org.tga4j.projector.Trainer;
+import org.tga4j.projector.TrainingThreads;
 import org.tga4j.projector.pretrain.TinyWorldFoundation;
 import org.tga4j.retrieval.AugmentReport;
 import org.tga4j.retrieval.CaptionFiles;
@@ -51,7 +52,7 @@ import org.tga4j.runtime.model.WeightPrecision;
  */
 public final class TinyWorldDemo {
     static final String WORLD = "generate the world", FOUNDATION = "foundation models", RETRIEVAL = "index + augment",
-            BAND = "probe the foundation", BASELINE = "train LLaVA baseline", TGA = "train TGA",
+            BAND = "probe the foundation", TRAIN = "train LLaVA baseline and TGA",
             EVAL = "evaluate", PROBE = "probe baseline and TGA", REPORT = "report";
     /** The judge behind every DSR and over-refusal number of the demo. */
     static final String JUDGE = "vlguard";
@@ -153,7 +154,7 @@ public final class TinyWorldDemo {
     static List<DemoProgress.Stage> stages() {
         return List.of(new DemoProgress.Stage(WORLD, 4), new DemoProgress.Stage(FOUNDATION, 45),
                 new DemoProgress.Stage(RETRIEVAL, 2), new DemoProgress.Stage(BAND, 2),
-                new DemoProgress.Stage(BASELINE, 15), new DemoProgress.Stage(TGA, 18), new DemoProgress.Stage(EVAL, 10),
+                new DemoProgress.Stage(TRAIN, 20), new DemoProgress.Stage(EVAL, 10),
                 new DemoProgress.Stage(PROBE, 3), new DemoProgress.Stage(REPORT, 1));
     }
 
@@ -210,15 +211,25 @@ public final class TinyWorldDemo {
                 progress.note("aligning over the band given: " + band);
             }
 
+            progress.enter(TRAIN);
+            // Baseline and TGA train at once, each on its own thread: the same models as one after the other.
+            TrainingProgress shared = new TrainingProgress(progress);
+            Path runs = out.resolve("runs");
+            LayerBand alignBand = band;
+            TrainingThreads.Both<Trained, Trained> both = TrainingThreads.both(
+                    () -> train(TrainConfig.BASELINE, s, f.llava(), data, world, alignBand, runs, shared),
+                    () -> train(TrainConfig.TGA, s, f.llava(), data, world, alignBand, runs, shared));
+            Map<String, Trained> trained = new LinkedHashMap<>();
+            trained.put(TrainConfig.BASELINE, both.first());
+            trained.put(TrainConfig.TGA, both.second());
             Map<String, Path> models = new LinkedHashMap<>();
             Map<String, CaptionCheck> captions = new LinkedHashMap<>();
-            for (String method : List.of(TrainConfig.BASELINE, TrainConfig.TGA)) {
-                progress.enter(method.equals(TrainConfig.BASELINE) ? BASELINE : TGA);
-                Path runDir = out.resolve("runs").resolve(method);
-                Trained t = train(method, s, f.llava(), data, world, band, runDir, progress);
+            for (var e : trained.entrySet()) {
+                String method = e.getKey();
+                Trained t = e.getValue();
                 models.put(method, t.model());
                 CaptionCheck c = CaptionCheck.measure(t.stage1(), world, s.evalBatch(), s.maxNewTokens(), s.seed(),
-                        runDir.resolve("stage1_test_captions.jsonl"));
+                        runs.resolve(method).resolve("stage1_test_captions.jsonl"));
                 captions.put(method, c);
                 progress.note(String.format("  %s stage-1 captions of held-out images name %.1f%% of the objects"
                         + " (%.1f%% with their colour), %.1f%% of the hazards", method, 100 * c.objects().value(),
@@ -339,10 +350,11 @@ public final class TinyWorldDemo {
     /** The model directories one method's training produced. */
     record Trained(Path stage1, Path model) {}
 
-    /** Stage 1 then stage 2 for one method. */
-    static Trained train(String method, Settings s, Path base, Path data, Path world, LayerBand band, Path runDir,
-            DemoProgress progress) {
+    /** Stage 1 then stage 2 for one method, in {@code runs/{method}}. */
+    static Trained train(String method, Settings s, Path base, Path data, Path world, LayerBand band, Path runs,
+            TrainingProgress progress) {
         Path images = world.resolve("images");
+        Path runDir = runs.resolve(method);
         TrainConfig common = TrainConfig.defaults(1).withOverrides(Map.of("method", method, "seed", s.seed(),
                 "alignLayerFirst", band.first(), "alignLayerLast", band.last(), "imageRoot", images.toString()));
         TrainConfig stage1 = common.withOverrides(Map.of("model", base.toString(),
@@ -357,7 +369,7 @@ public final class TinyWorldDemo {
         return new Trained(afterStage1, run(stage2, "stage 2", progress, 1));
     }
 
-    private static Path run(TrainConfig c, String name, DemoProgress progress, int half) {
+    private static Path run(TrainConfig c, String name, TrainingProgress progress, int half) {
         Trainer.Result r = new Trainer(c, new TrainListener() {
             int total = 1;
 
@@ -368,13 +380,35 @@ public final class TinyWorldDemo {
 
             @Override
             public void step(org.tga4j.projector.StepMetrics m) {
-                progress.update(half * total + m.step(), 2L * total,
+                progress.update(c.method(), (half + m.step() / (double) total) / 2,
                         String.format("%s step %d/%d CE %.3f", name, m.step(), total, m.ce()));
             }
         }).run(false);
         progress.note(String.format("  %s %s: %d steps on %d examples, final CE %.3f%s", c.method(), name, r.steps(),
                 r.examples(), r.last().ce(), c.isTga() ? String.format(", pair %.3f", r.last().pair()) : ""));
         return r.checkpoint().resolve(Checkpoints.MODEL);
+    }
+
+    /** The progress of the trainings that run at once: the bar at their mean fraction, each one's latest step. */
+    static final class TrainingProgress {
+        private final DemoProgress progress;
+        private final Map<String, Double> fractions = new LinkedHashMap<>();
+        private final Map<String, String> details = new LinkedHashMap<>();
+
+        TrainingProgress(DemoProgress progress) {
+            this.progress = progress;
+        }
+
+        synchronized void update(String method, double fraction, String detail) {
+            fractions.put(method, fraction);
+            details.put(method, method + " " + detail);
+            double sum = fractions.values().stream().mapToDouble(Double::doubleValue).sum();
+            progress.update(Math.round(1000 * sum), 1000L * 2, String.join(" | ", details.values()));
+        }
+
+        void note(String line) {
+            progress.note(line);
+        }
     }
 
     /**

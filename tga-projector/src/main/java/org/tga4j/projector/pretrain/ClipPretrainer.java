@@ -1,9 +1,7 @@
 package org.tga4j.projector.pretrain;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -21,6 +19,7 @@ import java.util.SplittableRandom;
 import org.tga4j.datasets.BadRecordReport;
 import org.tga4j.datasets.ImageRoot;
 import org.tga4j.projector.AdamW;
+import org.tga4j.projector.Autograd;
 import org.tga4j.projector.CosineSchedule;
 import org.tga4j.projector.NativeHeap;
 import org.tga4j.projector.NonFiniteLossException;
@@ -175,7 +174,7 @@ public final class ClipPretrainer {
                 try (NDManager m = model.weights().newSubManager()) {
                     NDArray pixels = train.pixels(m, rows);
                     ClipTextTower.TextBatch texts = train.texts(m, rows, captions);
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    try (Autograd gc = Autograd.record()) {
                         NDArray logits = clipModel.logitsPerImage(clipModel.embedImages(pixels),
                                 clipModel.embedTexts(texts));
                         NDArray l = ClipLoss.symmetric(logits);

@@ -1,14 +1,13 @@
 package org.tga4j.projector.pretrain;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import org.tga4j.projector.Autograd;
 import org.tga4j.projector.TrainingModel;
 import org.tga4j.runtime.config.ClipConfig;
 import org.tga4j.runtime.config.ModelConfig;
@@ -57,7 +56,7 @@ public final class ClipTrainingModel implements AutoCloseable {
             // reshaped to a matrix). Built with gradient recording on, those views stay connected to the parameters
             // they came from, so the parameters receive their gradients.
             ClipModel model;
-            try (GradientCollector ignored = Engine.getInstance().newGradientCollector()) {
+            try (Autograd ignored = Autograd.record()) {
                 model = new ClipModel(params, clip);
             }
             return new ClipTrainingModel(dir, clip, weights, model);

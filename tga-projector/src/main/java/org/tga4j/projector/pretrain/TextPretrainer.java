@@ -1,12 +1,10 @@
 package org.tga4j.projector.pretrain;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -24,6 +22,7 @@ import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.tga4j.datasets.BadRecordReport;
 import org.tga4j.projector.AdamW;
+import org.tga4j.projector.Autograd;
 import org.tga4j.projector.Batch;
 import org.tga4j.projector.CosineSchedule;
 import org.tga4j.projector.LengthBatcher;
@@ -202,7 +201,7 @@ public final class TextPretrainer {
     /** Forward and backward of one batch in its own manager; returns the mean cross-entropy. */
     private static double forwardBackward(CausalLm lm, Batch batch) {
         try (NDManager m = lm.weights().newSubManager();
-                GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                Autograd gc = Autograd.record()) {
             DecoderOutput out = lm.model().forward(m, batch.ids(), batch.valid(), null, null,
                     DecoderOutput.Logits.NONE, true);
             List<NDArray> hidden = out.hiddenStates();

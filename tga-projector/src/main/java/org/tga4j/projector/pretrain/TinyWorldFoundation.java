@@ -14,10 +14,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.tga4j.projector.TrainingThreads;
 import org.tga4j.runtime.LlavaAssembler;
 import org.tga4j.runtime.ModelWriter;
 import org.tga4j.runtime.RandomModels;
@@ -191,7 +193,35 @@ public final class TinyWorldFoundation {
         List<String> corpus = corpus(world, w, spec.template());
         BpeTokenizerTrainer.train(corpus, spec.vocab(), List.of(), 2).withChatTemplate(spec.template()).save(tok);
 
-        // 2. The text LLM: text only.
+        // 2. + 3. The text LLM and CLIP train at once, each on its own thread (the same models as one after the other).
+        Progress shared = new Progress(l);
+        TrainingThreads.Both<ObjectNode, ObjectNode> both = TrainingThreads.both(
+                () -> textLlm(world, w, spec, dir, framings, tok, shared), () -> clip(world, w, spec, dir, tok, shared));
+        stats.set("text_llm", both.first());
+        ObjectNode cs = both.second();
+        stats.set("clip", cs);
+
+        // 4. The LLaVA both methods start from.
+        LlavaAssembler.assemble(dir.resolve("llm"), dir.resolve("clip"), LlavaAssembler.Options.defaults(spec.seed()),
+                dir.resolve("llava"), false);
+        ModelWriter.deleteRecursively(dir.resolve("llm-init"));
+        ModelWriter.deleteRecursively(dir.resolve("clip-init"));
+
+        // 5. What the LLaVA will see: do the vision features it reads separate the object classes?
+        VisionProbe.Result vp = VisionProbe.run(dir.resolve("llava"), world);
+        if (Double.isNaN(vp.classAccuracy())) {
+            l.log("vision probe skipped: the world has no single-object images in both the train and the test split");
+        } else {
+            l.log(String.format("vision features LLaVA reads: held-out class probe %.1f%% (chance %.1f%%), colour %.1f%%"
+                    + " (%d train / %d test single-object images)", 100 * vp.classAccuracy(), 100 * vp.classChance(),
+                    100 * vp.colourAccuracy(), vp.trainImages(), vp.testImages()));
+            cs.set("vision_probe", JSON.valueToTree(vp));
+        }
+        return stats;
+    }
+
+    /** The text LLM: text only (scene descriptions, questions about scenes, safety dialogues, the framings). */
+    private static ObjectNode textLlm(Path world, JsonNode w, Spec spec, Path dir, Path framings, Path tok, Progress l) {
         long t0 = System.nanoTime();
         Path llmInit = dir.resolve("llm-init");
         RandomModels.write(new RandomModels.Spec("llama", spec.llmLayers(), spec.llmHidden(), spec.llmHeads(),
@@ -207,21 +237,24 @@ public final class TinyWorldFoundation {
         TextPretrainer.Result tr = new TextPretrainer().run(text, new TextPretrainer.Listener() {
             @Override
             public void step(int step, int total, double loss) {
-                l.progress(String.format("text LLM step %d/%d loss %.3f", step, total, loss), step, 2L * total);
+                l.update("text LLM", step / (double) total, String.format("step %d/%d loss %.3f", step, total, loss));
             }
         });
         l.log(String.format("text LLM: %,d parameters, %d steps on %d sequences, loss %.3f -> %.3f (%.0f s)",
                 tr.parameters(), tr.steps(), tr.examples(), tr.firstLoss(), tr.finalLoss(), tr.seconds()));
-        ObjectNode ts = stats.putObject("text_llm");
+        ObjectNode ts = JSON.createObjectNode();
         ts.put("parameters", tr.parameters());
         ts.put("steps", tr.steps());
         ts.put("examples", tr.examples());
         ts.put("first_loss", tr.firstLoss());
         ts.put("final_loss", tr.finalLoss());
         ts.put("seconds", (System.nanoTime() - t0) / 1e9);
+        return ts;
+    }
 
-        // 3. CLIP: contrastive on every training image–caption pair, hazardous ones included.
-        t0 = System.nanoTime();
+    /** CLIP: contrastive on every training image–caption pair, hazardous ones included. */
+    private static ObjectNode clip(Path world, JsonNode w, Spec spec, Path dir, Path tok, Progress l) {
+        long t0 = System.nanoTime();
         Path clipInit = dir.resolve("clip-init");
         RandomModels.write(new RandomModels.Spec("clip", spec.clipTextLayers(), spec.clipTextHidden(),
                 Math.max(1, spec.clipTextHidden() / 32), Math.max(1, spec.clipTextHidden() / 32), 0, spec.vocab(),
@@ -236,13 +269,13 @@ public final class TinyWorldFoundation {
         ClipPretrainer.Result cr = new ClipPretrainer(clip, new ClipPretrainListener() {
             @Override
             public void step(int step, int total, double loss) {
-                l.progress(String.format("CLIP step %d/%d loss %.3f", step, total, loss), total + step, 2L * total);
+                l.update("CLIP", step / (double) total, String.format("step %d/%d loss %.3f", step, total, loss));
             }
         }).run(false);
         l.log(String.format("CLIP: %d steps, loss %.3f -> %.3f, held-out image->caption top-1 %.1f%% (chance %.1f%%)"
                 + " (%.0f s)", cr.steps(), cr.firstLoss(), cr.lastLoss(), 100 * cr.after().top1(),
                 100 * cr.after().chanceTop1(), (System.nanoTime() - t0) / 1e9));
-        ObjectNode cs = stats.putObject("clip");
+        ObjectNode cs = JSON.createObjectNode();
         cs.put("steps", cr.steps());
         cs.put("first_loss", cr.firstLoss());
         cs.put("last_loss", cr.lastLoss());
@@ -250,24 +283,29 @@ public final class TinyWorldFoundation {
         cs.put("val_top5", cr.after().top5());
         cs.put("val_chance_top1", cr.after().chanceTop1());
         cs.put("seconds", (System.nanoTime() - t0) / 1e9);
+        return cs;
+    }
 
-        // 4. The LLaVA both methods start from.
-        LlavaAssembler.assemble(dir.resolve("llm"), dir.resolve("clip"), LlavaAssembler.Options.defaults(spec.seed()),
-                dir.resolve("llava"), false);
-        ModelWriter.deleteRecursively(llmInit);
-        ModelWriter.deleteRecursively(clipInit);
+    /** The progress of the trainings that run at once: their mean fraction, each one's latest step; log lines. */
+    private static final class Progress {
+        private final Listener listener;
+        private final Map<String, Double> fractions = new LinkedHashMap<>();
+        private final Map<String, String> details = new LinkedHashMap<>();
 
-        // 5. What the LLaVA will see: do the vision features it reads separate the object classes?
-        VisionProbe.Result vp = VisionProbe.run(dir.resolve("llava"), world);
-        if (Double.isNaN(vp.classAccuracy())) {
-            l.log("vision probe skipped: the world has no single-object images in both the train and the test split");
-        } else {
-            l.log(String.format("vision features LLaVA reads: held-out class probe %.1f%% (chance %.1f%%), colour %.1f%%"
-                    + " (%d train / %d test single-object images)", 100 * vp.classAccuracy(), 100 * vp.classChance(),
-                    100 * vp.colourAccuracy(), vp.trainImages(), vp.testImages()));
-            cs.set("vision_probe", JSON.valueToTree(vp));
+        Progress(Listener listener) {
+            this.listener = listener;
         }
-        return stats;
+
+        synchronized void update(String model, double fraction, String detail) {
+            fractions.put(model, fraction);
+            details.put(model, model + " " + detail);
+            double sum = fractions.values().stream().mapToDouble(Double::doubleValue).sum();
+            listener.progress(String.join(" | ", details.values()), Math.round(1000 * sum), 1000L * 2);
+        }
+
+        synchronized void log(String line) {
+            listener.log(line);
+        }
     }
 
     /**
