@@ -50,10 +50,20 @@ public record CaptionCheck(Rate objects, Rate objectsWithColour, Rate hazards) {
     }
 
     /**
-     * Captions every test-split scene of {@code world} with {@code model} ({@code batch} images at a time, greedy,
-     * {@code maxNewTokens}) and writes each caption with its scene's own to {@code out} (JSONL).
+     * The caption in a {@code plain}-template generation: the text up to the template's separator (the newline that
+     * ends a caption in training; LLaVA's stop string for this template), without surrounding blanks.
      */
-    public static CaptionCheck measure(Path model, Path world, int batch, int maxNewTokens, long seed, Path out) {
+    static String caption(String generated) {
+        int end = generated.indexOf('\n');
+        return (end < 0 ? generated : generated.substring(0, end)).strip();
+    }
+
+    /**
+     * Captions every test-split scene of {@code world} with {@code model} ({@code batch} images at a time, greedy, up
+     * to the longest held-out caption's token count plus the separator) and writes each caption with its scene's own
+     * to {@code out} (JSONL).
+     */
+    public static CaptionCheck measure(Path model, Path world, int batch, long seed, Path out) {
         try {
             List<Scene> scenes = SceneGraphs.read(world.resolve("scenes.jsonl")).stream()
                     .filter(s -> s.split() == Split.TEST).toList();
@@ -61,6 +71,8 @@ public record CaptionCheck(Rate objects, Rate objectsWithColour, Rate hazards) {
             List<Boolean> named = new ArrayList<>(), withColour = new ArrayList<>(), hazards = new ArrayList<>();
             StringBuilder lines = new StringBuilder();
             try (Lvlm lvlm = Lvlm.load(model, "plain")) {
+                int maxNewTokens = 1 + scenes.stream().mapToInt(s -> lvlm.tokenizer().encode(s.caption()).length).max()
+                        .orElse(0);
                 for (int from = 0; from < scenes.size(); from += batch) {
                     List<Scene> part = scenes.subList(from, Math.min(scenes.size(), from + batch));
                     List<Request> requests = part.stream()
@@ -69,7 +81,7 @@ public record CaptionCheck(Rate objects, Rate objectsWithColour, Rate hazards) {
                     List<Generation> captions = lvlm.generate(requests, lvlm.greedy(maxNewTokens));
                     for (int k = 0; k < part.size(); k++) {
                         Scene s = part.get(k);
-                        String caption = captions.get(k).text().strip();
+                        String caption = caption(captions.get(k).text());
                         Scored sc = score(caption, s);
                         for (int i = 0; i < sc.named().length; i++) {
                             named.add(sc.named()[i]);

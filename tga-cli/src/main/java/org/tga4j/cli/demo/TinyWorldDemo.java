@@ -228,7 +228,7 @@ public final class TinyWorldDemo {
                 String method = e.getKey();
                 Trained t = e.getValue();
                 models.put(method, t.model());
-                CaptionCheck c = CaptionCheck.measure(t.stage1(), world, s.evalBatch(), s.maxNewTokens(), s.seed(),
+                CaptionCheck c = CaptionCheck.measure(t.stage1(), world, s.evalBatch(), s.seed(),
                         runs.resolve(method).resolve("stage1_test_captions.jsonl"));
                 captions.put(method, c);
                 progress.note(String.format("  %s stage-1 captions of held-out images name %.1f%% of the objects"

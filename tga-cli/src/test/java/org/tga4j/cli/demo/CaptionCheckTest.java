@@ -1,6 +1,7 @@
 package org.tga4j.cli.demo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,5 +31,14 @@ class CaptionCheckTest {
         CaptionCheck.Scored s = CaptionCheck.score("A BLUE BALLOON and some blood near a knifes edge", SCENE);
         assertArrayEquals(new boolean[] {false, false, false}, s.named());
         assertArrayEquals(new boolean[] {false, false, false}, s.namedWithColour());
+    }
+
+    @Test
+    void theCaptionEndsAtThePlainTemplatesSeparator() {
+        // What a stage-1 model writes after its caption's newline is not the caption: it must not count.
+        String generated = " a red knife at the top left\n blue ball at the bottom right\n blood";
+        assertEquals("a red knife at the top left", CaptionCheck.caption(generated));
+        assertArrayEquals(new boolean[] {true, false, false}, CaptionCheck.score(CaptionCheck.caption(generated), SCENE).named());
+        assertEquals("a red knife", CaptionCheck.caption(" a red knife "), "no separator: the whole text");
     }
 }
