@@ -1,8 +1,11 @@
 package org.tga4j.projector;
 
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.tga4j.runtime.model.TorchThreads;
 
@@ -17,6 +20,41 @@ public final class TrainingThreads {
 
     /** What the two trainings returned. */
     public record Both<A, B>(A first, B second) {}
+
+    /**
+     * One progress display for trainings that run at once: {@code report} gets their mean fraction (in thousandths) and
+     * each one's latest step; log lines go out one at a time.
+     */
+    public static final class Progress {
+        /** Where the progress goes: a detail line and {@code done} of {@code total}. */
+        public interface Sink {
+            void report(String detail, long done, long total);
+        }
+
+        private final int trainings;
+        private final Sink sink;
+        private final Consumer<String> log;
+        private final Map<String, Double> fractions = new LinkedHashMap<>();
+        private final Map<String, String> details = new LinkedHashMap<>();
+
+        public Progress(int trainings, Sink sink, Consumer<String> log) {
+            this.trainings = trainings;
+            this.sink = sink;
+            this.log = log;
+        }
+
+        /** Training {@code name} is {@code fraction} (0..1) done; {@code detail} says where. */
+        public synchronized void update(String name, double fraction, String detail) {
+            fractions.put(name, fraction);
+            details.put(name, name + " " + detail);
+            double sum = fractions.values().stream().mapToDouble(Double::doubleValue).sum();
+            sink.report(String.join(" | ", details.values()), Math.round(1000 * sum), 1000L * trainings);
+        }
+
+        public synchronized void log(String line) {
+            log.accept(line);
+        }
+    }
 
     /**
      * Runs {@code second} on a new thread and {@code first} on this one and waits for both. When one fails, the other

@@ -213,7 +213,8 @@ public final class TinyWorldDemo {
 
             progress.enter(TRAIN);
             // Baseline and TGA train at once, each on its own thread: the same models as one after the other.
-            TrainingProgress shared = new TrainingProgress(progress);
+            TrainingThreads.Progress shared = new TrainingThreads.Progress(2,
+                    (detail, done, total) -> progress.update(done, total, detail), progress::note);
             Path runs = out.resolve("runs");
             LayerBand alignBand = band;
             TrainingThreads.Both<Trained, Trained> both = TrainingThreads.both(
@@ -352,7 +353,7 @@ public final class TinyWorldDemo {
 
     /** Stage 1 then stage 2 for one method, in {@code runs/{method}}. */
     static Trained train(String method, Settings s, Path base, Path data, Path world, LayerBand band, Path runs,
-            TrainingProgress progress) {
+            TrainingThreads.Progress progress) {
         Path images = world.resolve("images");
         Path runDir = runs.resolve(method);
         TrainConfig common = TrainConfig.defaults(1).withOverrides(Map.of("method", method, "seed", s.seed(),
@@ -369,7 +370,7 @@ public final class TinyWorldDemo {
         return new Trained(afterStage1, run(stage2, "stage 2", progress, 1));
     }
 
-    private static Path run(TrainConfig c, String name, TrainingProgress progress, int half) {
+    private static Path run(TrainConfig c, String name, TrainingThreads.Progress progress, int half) {
         Trainer.Result r = new Trainer(c, new TrainListener() {
             int total = 1;
 
@@ -384,31 +385,9 @@ public final class TinyWorldDemo {
                         String.format("%s step %d/%d CE %.3f", name, m.step(), total, m.ce()));
             }
         }).run(false);
-        progress.note(String.format("  %s %s: %d steps on %d examples, final CE %.3f%s", c.method(), name, r.steps(),
+        progress.log(String.format("  %s %s: %d steps on %d examples, final CE %.3f%s", c.method(), name, r.steps(),
                 r.examples(), r.last().ce(), c.isTga() ? String.format(", pair %.3f", r.last().pair()) : ""));
         return r.checkpoint().resolve(Checkpoints.MODEL);
-    }
-
-    /** The progress of the trainings that run at once: the bar at their mean fraction, each one's latest step. */
-    static final class TrainingProgress {
-        private final DemoProgress progress;
-        private final Map<String, Double> fractions = new LinkedHashMap<>();
-        private final Map<String, String> details = new LinkedHashMap<>();
-
-        TrainingProgress(DemoProgress progress) {
-            this.progress = progress;
-        }
-
-        synchronized void update(String method, double fraction, String detail) {
-            fractions.put(method, fraction);
-            details.put(method, method + " " + detail);
-            double sum = fractions.values().stream().mapToDouble(Double::doubleValue).sum();
-            progress.update(Math.round(1000 * sum), 1000L * 2, String.join(" | ", details.values()));
-        }
-
-        void note(String line) {
-            progress.note(line);
-        }
     }
 
     /**

@@ -14,7 +14,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -194,7 +193,7 @@ public final class TinyWorldFoundation {
         BpeTokenizerTrainer.train(corpus, spec.vocab(), List.of(), 2).withChatTemplate(spec.template()).save(tok);
 
         // 2. + 3. The text LLM and CLIP train at once, each on its own thread (the same models as one after the other).
-        Progress shared = new Progress(l);
+        TrainingThreads.Progress shared = new TrainingThreads.Progress(2, l::progress, l::log);
         TrainingThreads.Both<ObjectNode, ObjectNode> both = TrainingThreads.both(
                 () -> textLlm(world, w, spec, dir, framings, tok, shared), () -> clip(world, w, spec, dir, tok, shared));
         stats.set("text_llm", both.first());
@@ -221,7 +220,8 @@ public final class TinyWorldFoundation {
     }
 
     /** The text LLM: text only (scene descriptions, questions about scenes, safety dialogues, the framings). */
-    private static ObjectNode textLlm(Path world, JsonNode w, Spec spec, Path dir, Path framings, Path tok, Progress l) {
+    private static ObjectNode textLlm(Path world, JsonNode w, Spec spec, Path dir, Path framings, Path tok,
+            TrainingThreads.Progress l) {
         long t0 = System.nanoTime();
         Path llmInit = dir.resolve("llm-init");
         RandomModels.write(new RandomModels.Spec("llama", spec.llmLayers(), spec.llmHidden(), spec.llmHeads(),
@@ -253,7 +253,8 @@ public final class TinyWorldFoundation {
     }
 
     /** CLIP: contrastive on every training image–caption pair, hazardous ones included. */
-    private static ObjectNode clip(Path world, JsonNode w, Spec spec, Path dir, Path tok, Progress l) {
+    private static ObjectNode clip(Path world, JsonNode w, Spec spec, Path dir, Path tok,
+            TrainingThreads.Progress l) {
         long t0 = System.nanoTime();
         Path clipInit = dir.resolve("clip-init");
         RandomModels.write(new RandomModels.Spec("clip", spec.clipTextLayers(), spec.clipTextHidden(),
@@ -284,28 +285,6 @@ public final class TinyWorldFoundation {
         cs.put("val_chance_top1", cr.after().chanceTop1());
         cs.put("seconds", (System.nanoTime() - t0) / 1e9);
         return cs;
-    }
-
-    /** The progress of the trainings that run at once: their mean fraction, each one's latest step; log lines. */
-    private static final class Progress {
-        private final Listener listener;
-        private final Map<String, Double> fractions = new LinkedHashMap<>();
-        private final Map<String, String> details = new LinkedHashMap<>();
-
-        Progress(Listener listener) {
-            this.listener = listener;
-        }
-
-        synchronized void update(String model, double fraction, String detail) {
-            fractions.put(model, fraction);
-            details.put(model, model + " " + detail);
-            double sum = fractions.values().stream().mapToDouble(Double::doubleValue).sum();
-            listener.progress(String.join(" | ", details.values()), Math.round(1000 * sum), 1000L * 2);
-        }
-
-        synchronized void log(String line) {
-            listener.log(line);
-        }
     }
 
     /**
