@@ -130,7 +130,7 @@ class DemoCommandTest {
                         m.get("name") + " stage-1 " + rate + " " + r);
             }
         }
-        assertEquals(6, report.get("checks").size());
+        assertEquals(7, report.get("checks").size());
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg") && html.contains("TGA") && html.contains("LLaVA baseline"));
         assertFalse(html.contains("NaN%"), "no undefined rate in the report");
