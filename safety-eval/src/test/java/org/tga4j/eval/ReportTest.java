@@ -27,7 +27,7 @@ class ReportTest {
                 Decoding.greedy(8), List.of("plain"), null, List.of("Sorry"), List.of(5), 100, 1, null, null, null);
         ProbeResult p = new ProbeResult(4, List.of("Sorry"), List.of(5), List.of(), List.of(2), List.of(3),
                 new int[] {2, 3}, new double[] {0.1, 0.2, 0.3, 0.4}, new double[] {1, 2, 3, 4}, new double[] {1, 1, 1, 1},
-                new double[] {0, 0, 0.9, 0.9}, null, Map.of());
+                new double[] {0, 0, 0.9, 0.9}, null, Map.of(), Map.of());
         return new Report(label, m, List.of(new JudgeResult("gcg", "gcg-2023.07/substring", "src", List.of(g))), p);
     }
 
@@ -65,7 +65,7 @@ class ReportTest {
         assertEquals("[2,3]", n.path("layers").toString());
         assertEquals("2..3", n.path("align_layers").asText());
         ProbeResult none = new ProbeResult(4, List.of("Sorry"), List.of(5), List.of(), List.of(), List.of(), null, null,
-                null, new double[4], new double[4], null, Map.of());
+                null, new double[4], new double[4], null, Map.of(), Map.of());
         assertThrows(IllegalStateException.class, () -> Band.write(tmp.resolve("b2.json"), none, "/m", "abc"));
         assertFalse(Files.exists(tmp.resolve("b2.json")));
     }

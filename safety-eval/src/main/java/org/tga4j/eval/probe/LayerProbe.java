@@ -1,6 +1,10 @@
 package org.tga4j.eval.probe;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +12,8 @@ import org.tga4j.datasets.SafetyItem;
 import org.tga4j.eval.judge.RefusalTokens;
 import org.tga4j.runtime.Lvlm;
 import org.tga4j.runtime.Request;
+import org.tga4j.runtime.model.DecoderOutput;
+import org.tga4j.runtime.model.LlavaModel;
 import org.tga4j.runtime.text.SpanKind;
 
 /**
@@ -17,7 +23,10 @@ import org.tga4j.runtime.text.SpanKind;
  * Per layer: the logit-lens refusal probability, the safety start/end layers, the cosine between the mean image-token
  * state (IMAGE span of the vision run) and the mean description state (QUESTION span of the text run) and their
  * norms. With benign items too, the refusal direction per layer (mean last-token state of toxic text runs minus that
- * of benign text runs) and every run's projection onto it.
+ * of benign text runs) and every run's projection onto it. With a vision model, the image slot oracle: the vision
+ * prompt's first-answer-token refusal mass when the image slot holds, instead of the projector's output, the
+ * description's own token embeddings (repeated to fill the slot, cut when longer) or their mean in every position —
+ * what the LLM would do if alignment put the description's content where the image goes.
  */
 public final class LayerProbe {
     private final Lvlm lvlm;
@@ -99,8 +108,48 @@ public final class LayerProbe {
         }
         int[] band = starts.isEmpty() || ends.isEmpty() ? null
                 : new int[] {(int) Math.round(mean(starts)), (int) Math.round(mean(ends))};
+        Map<String, Double> slot = new LinkedHashMap<>();
+        if (vision) {
+            for (boolean mean : new boolean[] {false, true}) {
+                slot.put("toxic_" + (mean ? "mean" : "tokens"), slotRefusal(toxic, mean));
+                if (!benign.isEmpty()) slot.put("benign_" + (mean ? "mean" : "tokens"), slotRefusal(benign, mean));
+            }
+        }
         return new ProbeResult(layers, refusal.words(), refusal.idList(), items, starts, ends, band, cos, imgNorm,
-                txtNorm, txtProb, visProb, projections(tox, ben, layers));
+                txtNorm, txtProb, visProb, projections(tox, ben, layers), slot);
+    }
+
+    /** Mean refusal mass of the image slot oracle over items that have an image (see the class comment). */
+    private double slotRefusal(List<SafetyItem> items, boolean mean) {
+        LlavaModel model = lvlm.model();
+        int slot = model.llavaConfig().imageTokensPerImage();
+        double sum = 0;
+        int n = 0;
+        for (SafetyItem it : items) {
+            if (it.image() == null) continue;
+            try (NDManager m = NDManager.newBaseManager()) {
+                int[] description = lvlm.tokenizer().encode(it.description());
+                if (description.length == 0) continue;
+                NDArray words = model.embed(m, new int[][] {description}, null).get(0);   // [n, hidden]
+                NDArray fill;
+                if (mean) {
+                    fill = words.mean(new int[] {0}, true).repeat(0, slot);
+                } else {
+                    long[] order = new long[slot];
+                    for (int i = 0; i < slot; i++) order[i] = i % description.length;
+                    fill = words.get(m.create(order));
+                }
+                int[] ids = lvlm.encode(Request.withImage(prompts.vision(), it.image())).ids();
+                boolean[][] valid = new boolean[1][ids.length];
+                Arrays.fill(valid[0], true);
+                DecoderOutput out = model.forward(m, new int[][] {ids}, valid, fill.expandDims(0), null,
+                        DecoderOutput.Logits.LAST, false);
+                NDArray last = out.logits().get(0).get(-1).toType(DataType.FLOAT32, false).softmax(-1);
+                sum += refusal.mass(last.toFloatArray());
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
     }
 
     private Runs runs(SafetyItem it, boolean vision) {

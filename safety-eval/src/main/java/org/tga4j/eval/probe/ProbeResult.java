@@ -21,11 +21,14 @@ import java.util.List;
  * @param visionRefusalProb mean logit-lens refusal probability of the toxic vision runs, per layer (null without vision)
  * @param projections mean projection onto the unit refusal direction per layer, by group ({@code toxic_text},
  *     {@code benign_text}, {@code toxic_image}, {@code benign_image}); empty without benign items
+ * @param imageSlotRefusal the image slot oracle (vision models; empty otherwise): mean first-answer-token refusal mass
+ *     of the vision prompt with the description's token embeddings in the image slot ({@code toxic_tokens},
+ *     {@code benign_tokens}) or their mean in every slot position ({@code toxic_mean}, {@code benign_mean})
  */
 public record ProbeResult(int layers, List<String> refusalWords, List<Integer> refusalTokenIds, List<ItemProbe> items,
         List<Integer> startLayers, List<Integer> endLayers, int[] band, double[] meanCosine, double[] meanImageNorm,
         double[] meanTextNorm, double[] textRefusalProb, double[] visionRefusalProb,
-        java.util.Map<String, double[]> projections) {
+        java.util.Map<String, double[]> projections, java.util.Map<String, Double> imageSlotRefusal) {
 
     /**
      * One toxic item.

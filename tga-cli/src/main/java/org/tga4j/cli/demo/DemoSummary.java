@@ -26,7 +26,7 @@ public record DemoSummary(TinyWorldDemo.Settings settings, String foundation, bo
     public record Method(String name, Rate imageDsr, Map<String, Rate> imageDsrByClass, Rate overRefusal, Rate utility,
             double keywordRecall, Rate retrievedDsr, Rate retrievedOverRefusal, Rate textDsr, Map<String, Rate> textDsrByClass, Rate textOverRefusal,
             double bandCosine, double[] cosine, Rate hazardNamed, RefusalProbability refusalProbability,
-            CaptionCheck stage1Captions) {}
+            CaptionCheck stage1Captions, Map<String, Double> imageSlotRefusal) {}
 
     /** One claim of the paper, the numbers it was checked with, and whether they support it. */
     public record Check(String claim, String measured, boolean holds) {}
@@ -64,7 +64,7 @@ public record DemoSummary(TinyWorldDemo.Settings settings, String foundation, bo
                 benign.meanKeywordRecall(), hazardTga == null ? null : hazardTga.dsr(),
                 benignTga == null ? null : benignTga.overRefusal(), hazardText == null ? null : hazardText.dsr(),
                 hazardText == null ? Map.of() : hazardText.dsrByCategory(), benignText == null ? null : benignText.overRefusal(), n == 0 ? Double.NaN : sum / n, cos,
-                hazardNamed, refusalProbability, captions);
+                hazardNamed, refusalProbability, captions, probe.probe().imageSlotRefusal());
     }
 
     /** The (set, setting) group of the hazardous ({@code toxic}) or the benign set. */
@@ -130,6 +130,10 @@ public record DemoSummary(TinyWorldDemo.Settings settings, String foundation, bo
                 bp.hazardousText(), bp.hazardousImage(), tp.hazardousImage()));
         b.append(String.format("%-44s %10.3f %10.3f %10.3f%n", "refusal probability, benign (1st token)",
                 bp.benignText(), bp.benignImage(), tp.benignImage()));
+        for (String group : List.of("toxic", "benign")) {
+            b.append(String.format("%-44s %10s %10s %10s%n", "refusal p, caption in image slot, "
+                    + (group.equals("toxic") ? "hazardous" : "benign"), "", slot(base, group), slot(tga, group)));
+        }
         b.append(String.format("%-44s %10s %10s %10s%n", "hazard named in answers about hazardous images", "",
                 rate(base.hazardNamed()), rate(tga.hazardNamed())));
         b.append(String.format("%-44s %10s %10s %10s%n", "stage-1 captions of held-out images: objects", "",
@@ -145,6 +149,12 @@ public record DemoSummary(TinyWorldDemo.Settings settings, String foundation, bo
         }
         for (Check c : checks) b.append(String.format("%s %s (%s)%n", c.holds() ? "[yes]" : "[no] ", c.claim(), c.measured()));
         return b.toString();
+    }
+
+    /** The image slot oracle's refusal mass for the group's items (the probe's items), or n/a. */
+    private static String slot(Method m, String group) {
+        Double v = m.imageSlotRefusal() == null ? null : m.imageSlotRefusal().get(group + "_tokens");
+        return v == null || v.isNaN() ? "n/a" : String.format("%.3f", v);
     }
 
     private static String rate(Rate r) {

@@ -16,7 +16,7 @@ class DemoSummaryTest {
 
     private static DemoSummary.Method method(String name, double dsr, double overRefusal, double utility, double cosine) {
         return new DemoSummary.Method(name, rate(dsr), Map.of(), rate(overRefusal), rate(utility), 0, null, null,
-                rate(1.0), Map.of(), rate(0.0), cosine, new double[0], null, null, null);
+                rate(1.0), Map.of(), rate(0.0), cosine, new double[0], null, null, null, Map.of());
     }
 
     private static DemoSummary.Check check(List<DemoSummary.Check> checks, String start) {
