@@ -292,11 +292,21 @@ public final class Lvlm implements AutoCloseable {
      */
     public Forward forward(NDManager m, Request request, boolean wantHidden) {
         EncodedPrompt prompt = encode(request);
-        NDArray features = null, imageEmbeds = null;
-        if (!request.images().isEmpty()) {
-            features = model.visionFeatures(pixels(m, request.images()));
-            imageEmbeds = model.projector().forward(features);
-        }
+        NDArray features = request.images().isEmpty() ? null : model.visionFeatures(pixels(m, request.images()));
+        return forward(m, prompt, features, features == null ? null : model.projector().forward(features), wantHidden);
+    }
+
+    /**
+     * {@link #forward(NDManager, Request, boolean)} with {@code imageEmbeds} ({@code [images, tokens per image,
+     * hidden]}) in the image slots instead of the projected images: what the LLM does with other inputs where the
+     * images go (the layer probe's image slot oracle).
+     */
+    public Forward forward(NDManager m, Request request, NDArray imageEmbeds, boolean wantHidden) {
+        return forward(m, encode(request), null, imageEmbeds, wantHidden);
+    }
+
+    private Forward forward(NDManager m, EncodedPrompt prompt, NDArray features, NDArray imageEmbeds,
+            boolean wantHidden) {
         boolean[][] valid = new boolean[1][prompt.ids().length];
         Arrays.fill(valid[0], true);
         DecoderOutput out = model.forward(m, new int[][] {prompt.ids()}, valid, imageEmbeds, null,

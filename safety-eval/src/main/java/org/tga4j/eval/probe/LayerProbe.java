@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,6 @@ import org.tga4j.datasets.SafetyItem;
 import org.tga4j.eval.judge.RefusalTokens;
 import org.tga4j.runtime.Lvlm;
 import org.tga4j.runtime.Request;
-import org.tga4j.runtime.model.DecoderOutput;
 import org.tga4j.runtime.model.LlavaModel;
 import org.tga4j.runtime.text.SpanKind;
 
@@ -139,12 +137,9 @@ public final class LayerProbe {
                     for (int i = 0; i < slot; i++) order[i] = i % description.length;
                     fill = words.get(m.create(order));
                 }
-                int[] ids = lvlm.encode(Request.withImage(prompts.vision(), it.image())).ids();
-                boolean[][] valid = new boolean[1][ids.length];
-                Arrays.fill(valid[0], true);
-                DecoderOutput out = model.forward(m, new int[][] {ids}, valid, fill.expandDims(0), null,
-                        DecoderOutput.Logits.LAST, false);
-                NDArray last = out.logits().get(0).get(-1).toType(DataType.FLOAT32, false).softmax(-1);
+                NDArray logits = lvlm.forward(m, Request.withImage(prompts.vision(), it.image()), fill.expandDims(0),
+                        false).output().logits();
+                NDArray last = logits.get(0).get(-1).toType(DataType.FLOAT32, false).softmax(-1);
                 sum += refusal.mass(last.toFloatArray());
                 n++;
             }
